@@ -1,0 +1,112 @@
+"""The ``between`` command line: parse arguments, build settings, hand over."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import Sequence
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.logs import configure
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="between", description="Between: a Telegram companion for the work between sessions."
+    )
+    parser.add_argument("--db", help="SQLite database file (env BETWEEN_DB)")
+    parser.add_argument("--log-level", help="DEBUG, INFO, WARNING or ERROR (env BETWEEN_LOG_LEVEL)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run the bot (long polling, or --webhook)")
+    run.add_argument("--token", help="bot token (env TELEGRAM_BOT_TOKEN)")
+    run.add_argument("--api-url", help="Bot API base URL (env TELEGRAM_API_URL)")
+    run.add_argument("--webhook", metavar="URL", help="receive updates by webhook at this https URL")
+
+    commands.add_parser("migrate", help="apply pending database migrations")
+    backup = commands.add_parser("backup", help="copy the database consistently while the bot runs")
+    backup.add_argument("file", help="where to write the copy")
+    commands.add_parser("chat", help="try Between in this terminal, no Telegram account needed")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``between`` console script and ``python -m bot``."""
+    args = _parser().parse_args(argv)
+    overrides = {"db_path": args.db, "log_level": args.log_level}
+    if args.command == "run":
+        overrides.update(token=args.token, api_url=args.api_url, webhook_url=args.webhook)
+    try:
+        settings = load_settings(os.environ, overrides)
+        configure(settings.log_level, settings.token)
+        if args.command == "run":
+            settings.require_token()
+            return asyncio.run(_run(settings))
+        if args.command == "migrate":
+            return asyncio.run(_migrate(settings))
+        if args.command == "backup":
+            return asyncio.run(_backup(settings, args.file))
+        if args.command == "chat":
+            from bot.chat import chat
+
+            return asyncio.run(chat(settings))
+    except ConfigError as error:
+        print(f"between: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+async def _run(settings: Settings) -> int:
+    from bot.intake import FatalPollingError
+    from bot.runtime import running
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with running(settings) as runtime:
+            if settings.webhook_url:
+                from bot.webhook import serve_webhook
+
+                await serve_webhook(runtime, stop)
+            else:
+                await runtime.poll(stop)
+    except FatalPollingError as error:
+        print(f"between: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+async def _migrate(settings: Settings) -> int:
+    from bot.store.db import Database
+    from bot.store.migrate import MigrationError, current_version, migrate
+
+    db = await Database.open(settings.db_path)
+    try:
+        applied = await migrate(db)
+        version = await current_version(db)
+    except MigrationError as error:
+        print(f"between: {error}", file=sys.stderr)
+        return 1
+    finally:
+        await db.close()
+    print(f"{settings.db_path}: schema version {version} ({len(applied)} migration(s) applied)")
+    return 0
+
+
+async def _backup(settings: Settings, target: str) -> int:
+    from bot.store.backup import backup
+
+    pages = await backup(settings.db_path, target)
+    print(f"backed up {settings.db_path} to {target} ({pages} pages)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

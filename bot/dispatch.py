@@ -1,0 +1,255 @@
+"""The outbox: claim due reminders in the database, send them, record what happened.
+
+The database is the source of truth, not the scheduler's memory. Each reminder row carries its
+next due instant (UTC, indexed). A wake-up (``tick``) does, in one transaction per batch:
+
+- for every reminder with ``next_due <= now``: find the latest due instant not after now
+  (several missed ones coalesce into that one), insert a delivery row for it — UNIQUE per
+  reminder and due instant, so it can happen only once — and advance ``next_due``. A due instant
+  within the grace window is claimed to be sent; an older one is recorded as ``missed`` and never
+  sent (no prompt at 4 a.m. after a long outage). Several claims for one person in one wake-up
+  become one prompt.
+- snoozed prompts ("Later") whose time has come are claimed the same way.
+
+Then, outside the transaction, each claimed delivery is sent and its Telegram message id
+recorded. If the process dies between claim and send, the next wake-up finds the row still
+``claimed`` and sends it if it is still within the grace window. (If it dies after Telegram
+accepted the message but before the id was recorded, that one prompt can come twice: the only
+window where "at most once" yields to "never lost".)
+
+No per-person scheduler job exists: one timer wakes the dispatcher at the earliest due instant
+(at most a minute away), so memory and start-up time stay flat as people are added.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.ext import Application
+
+from bot.clock import Clock
+from bot.prompts import Catalogue
+from bot.render import Renderer
+from bot.schedule import next_due
+from bot.services.prompting import choose_for, prompt_message
+from bot.services.reminders import fire_after, rearm
+from bot.store import deliveries, people, reminders
+from bot.store.db import Database
+from bot.store.deliveries import Delivery
+from bot.timezones import zone_from_name
+
+log = logging.getLogger(__name__)
+
+BATCH = 500  # due rows claimed per transaction: keeps write transactions short
+SEND_CONCURRENCY = 64  # sends in flight; the rate limiter keeps them within Telegram's limits
+MAX_WAIT = timedelta(seconds=60)  # longest sleep, so an outside change is seen within a minute
+COALESCE_LOOKBACK = timedelta(days=8)  # beyond a week every weekday has been seen
+
+
+@dataclass
+class TickReport:
+    """What one wake-up did (for tests, benchmarks and the log)."""
+
+    sent: int = 0
+    missed: int = 0
+    coalesced: int = 0
+    held: int = 0
+    failed: int = 0
+    resumed: int = 0
+    retry_later: int = 0
+    delivery_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Send:
+    delivery: Delivery
+
+
+class Dispatcher:
+    """Wakes up, claims what is due, sends it. One per process."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        db: Database,
+        clock: Clock,
+        renderer: Renderer,
+        catalogue: Catalogue,
+        *,
+        grace: timedelta,
+    ) -> None:
+        self.application = application
+        self.db = db
+        self.clock = clock
+        self.renderer = renderer
+        self.catalogue = catalogue
+        self.grace = grace
+        self._lock = asyncio.Lock()
+
+    async def tick(self) -> TickReport:
+        """Do everything that is due now. Safe to call at any time, any number of times."""
+        async with self._lock:
+            report = TickReport()
+            now = self.clock.now()
+            await self._resume_ended_pauses(now, report)
+            while True:
+                batch = await self._claim(now, report)
+                if not batch:
+                    break
+                await self._send_all(batch, now, report)
+                if len(batch) < BATCH:
+                    break
+            if report.sent or report.missed or report.failed:
+                log.info(
+                    "dispatch: %d sent, %d missed, %d coalesced, %d failed",
+                    report.sent, report.missed, report.coalesced, report.failed,
+                )
+            return report
+
+    async def next_wake(self) -> datetime:
+        """When the next tick should run: the earliest due instant, at most MAX_WAIT away."""
+        now = self.clock.now()
+        async with self.db.read() as conn:
+            candidates = [
+                await reminders.earliest_due(conn),
+                await deliveries.earliest_snooze(conn),
+                *[p.paused_until for p in await people.pauses_ended(conn, now + MAX_WAIT, 1)],
+            ]
+        soonest = min([c for c in candidates if c is not None], default=now + MAX_WAIT)
+        return min(max(soonest, now), now + MAX_WAIT)
+
+    async def _claim(self, now: datetime, report: TickReport) -> list[Delivery]:
+        """Claim due reminders and snoozes in one transaction; return what is to be sent."""
+        to_send: dict[int, Delivery] = {}  # one per person
+        async with self.db.transaction() as conn:
+            # Earlier claims whose send was interrupted (a crash, a network fault).
+            for leftover in await deliveries.claimed(conn, BATCH):
+                if now - leftover.due_at > self.grace:
+                    await deliveries.mark(conn, leftover.id, "missed")
+                    report.missed += 1
+                elif leftover.user_id in to_send:
+                    await deliveries.mark(conn, leftover.id, "skipped")
+                    report.coalesced += 1
+                else:
+                    to_send[leftover.user_id] = leftover
+            for item in await reminders.due(conn, now, BATCH):
+                reminder = item.reminder
+                assert reminder.next_due is not None
+                person = await people.get(conn, reminder.user_id)
+                assert person is not None
+                if item.zone is None or not item.active or person.paused(now):
+                    await reminders.set_next_due(conn, reminder.id, fire_after(person, reminder, now))
+                    report.held += 1
+                    continue
+                zone = zone_from_name(item.zone)
+                latest = self._latest_due(reminder.next_due, reminder.at, reminder.days, zone, now)
+                await reminders.set_next_due(
+                    conn, reminder.id, next_due(now, reminder.at, reminder.days, zone)
+                )
+                late = now - latest > self.grace
+                state = "missed" if late else ("skipped" if reminder.user_id in to_send else "claimed")
+                delivery_id = await deliveries.claim(
+                    conn, user_id=reminder.user_id, reminder_id=reminder.id, due_at=latest,
+                    state=state, now=now,
+                )
+                if delivery_id is None:
+                    continue  # this due instant was handled before (a restart mid-tick)
+                if state == "missed":
+                    report.missed += 1
+                elif state == "skipped":
+                    report.coalesced += 1
+                else:
+                    delivery = await deliveries.get(conn, reminder.user_id, delivery_id)
+                    assert delivery is not None
+                    to_send[reminder.user_id] = delivery
+            for snooze in await deliveries.due_snoozes(conn, now, BATCH):
+                person = await people.get(conn, snooze.user_id)
+                if person is None or not person.active or person.paused(now):
+                    await deliveries.mark(conn, snooze.id, "skipped")
+                elif now - snooze.due_at > self.grace:
+                    await deliveries.mark(conn, snooze.id, "missed")
+                    report.missed += 1
+                elif snooze.user_id in to_send:
+                    await deliveries.mark(conn, snooze.id, "skipped")
+                    report.coalesced += 1
+                else:
+                    await deliveries.mark(conn, snooze.id, "claimed")
+                    to_send[snooze.user_id] = snooze
+        return list(to_send.values())
+
+    @staticmethod
+    def _latest_due(stored: datetime, at, days, zone, now: datetime) -> datetime:  # type: ignore[no-untyped-def]
+        """The last instant not after ``now`` at which the reminder was due (coalescing)."""
+        latest = stored
+        instant = next_due(max(stored, now - COALESCE_LOOKBACK), at, days, zone)
+        while instant <= now:
+            latest = instant
+            instant = next_due(instant, at, days, zone)
+        return latest
+
+    async def _send_all(self, batch: list[Delivery], now: datetime, report: TickReport) -> None:
+        gate = asyncio.Semaphore(SEND_CONCURRENCY)
+
+        async def one(delivery: Delivery) -> None:
+            async with gate:
+                await self._send(delivery, now, report)
+
+        await asyncio.gather(*(one(d) for d in batch))
+
+    async def _send(self, delivery: Delivery, now: datetime, report: TickReport) -> None:
+        """Send one claimed prompt; a failure here never delays anyone else."""
+        user_id = delivery.user_id
+        async with self.db.transaction() as conn:
+            prompt = self.catalogue.get(delivery.prompt_id) if delivery.prompt_id else None
+            if prompt is None:
+                prompt = await choose_for(conn, self.catalogue, user_id, now)
+                await deliveries.set_prompt(conn, delivery.id, prompt.id)
+        text, markup = prompt_message(self.renderer, prompt, user_id, delivery.id)
+        try:
+            message = await self.application.bot.send_message(
+                user_id, text, parse_mode="HTML", reply_markup=markup
+            )
+        except (Forbidden, BadRequest) as error:
+            # Blocked, deactivated, or the chat is gone: stop reminding until they write again.
+            if isinstance(error, BadRequest) and "chat not found" not in error.message.lower():
+                log.error("delivery %d: Telegram refused the prompt: %s", delivery.id, error.message)
+            else:
+                log.info("delivery %d: person unreachable; reminders held", delivery.id)
+                async with self.db.transaction() as conn:
+                    await people.set_active(conn, user_id, False, now)
+                    await rearm(conn, user_id, now)
+            async with self.db.transaction() as conn:
+                await deliveries.mark(conn, delivery.id, "failed")
+            report.failed += 1
+            return
+        except (NetworkError, RetryAfter) as error:
+            # Left 'claimed': the next wake-up tries again while it is within the grace window.
+            log.warning("delivery %d: %s; will retry", delivery.id, type(error).__name__)
+            report.retry_later += 1
+            return
+        async with self.db.transaction() as conn:
+            await deliveries.mark_sent(conn, delivery.id, message.message_id, self.clock.now())
+        report.sent += 1
+        report.delivery_ids.append(delivery.id)
+
+    async def _resume_ended_pauses(self, now: datetime, report: TickReport) -> None:
+        async with self.db.transaction() as conn:
+            ended = await people.pauses_ended(conn, now, BATCH)
+            for person in ended:
+                await people.clear_pause(conn, person.user_id, now)
+                await rearm(conn, person.user_id, now)
+        for person in ended:
+            report.resumed += 1
+            if not person.active:
+                continue
+            try:
+                await self.application.bot.send_message(
+                    person.user_id, self.renderer.line("pause_over"), parse_mode="HTML"
+                )
+            except (Forbidden, BadRequest, NetworkError) as error:
+                log.info("could not tell %d their pause ended: %s", person.user_id, type(error).__name__)

@@ -1,0 +1,129 @@
+"""Journey 3, answering: every message a person writes is kept, once, and acknowledged quietly."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC
+
+from telegram import Message, Update
+from telegram.error import BadRequest
+
+from bot.context import BetweenContext
+from bot.handlers import onboarding
+from bot.handlers.buttons import keyboard, pack
+from bot.handlers.common import language, reply, user_id
+from bot.services import journal
+from bot.store import people
+from bot.store.entries import NewEntry
+
+log = logging.getLogger(__name__)
+
+ACK_REACTION = "✍"
+
+# Telegram message attributes holding media, and the kind we store them as.
+_MEDIA = (
+    ("voice", "voice"),
+    ("video_note", "video"),
+    ("video", "video"),
+    ("audio", "audio"),
+    ("sticker", "sticker"),
+    ("document", "document"),
+)
+
+
+def classify(message: Message) -> tuple[str, str | None, str | None] | None:
+    """(kind, text or caption, file id) for a message we keep; None for service messages."""
+    if message.text is not None:
+        return "text", message.text, None
+    if message.photo:
+        return "photo", message.caption, message.photo[-1].file_id
+    for attribute, kind in _MEDIA:
+        media = getattr(message, attribute)
+        if media is not None:
+            return kind, message.caption, media.file_id
+    return None
+
+
+async def on_message(update: Update, context: BetweenContext) -> None:
+    """Keep a new message, or apply an edit to a kept one."""
+    if update.edited_message is not None:
+        await _on_edit(update, context, update.edited_message)
+        return
+    message = update.message
+    if message is None:
+        return
+    what = classify(message)
+    if what is None:
+        return
+    kind, text, file_id = what
+    if kind == "text" and await onboarding.zone_answer(update, context):
+        return
+    async with context.db.read() as conn:
+        person = await people.get(conn, user_id(update))
+    onboarded = person is not None and person.zone is not None
+    if kind != "text" and not onboarded:
+        # Nothing to attach it to yet, and nothing we could show: ask for the zone first.
+        await reply(update, context.renderer.line("media_before_onboarding"))
+        return
+
+    now = context.clock.now()
+    kept = await journal.keep(
+        context.db,
+        NewEntry(
+            user_id=user_id(update),
+            chat_id=message.chat_id,
+            message_id=message.message_id,
+            kind=kind,
+            text=text,
+            file_id=file_id,
+            written_at=message.date.astimezone(UTC) if message.date else now,
+        ),
+        reply_to_message_id=message.reply_to_message.message_id
+        if message.reply_to_message
+        else None,
+        language_code=language(update),
+        now=now,
+    )
+    if not kept.new:
+        return  # delivered twice: stored and acknowledged the first time
+    await _acknowledge(update, context, message, kept)
+    if not onboarded:
+        async with context.db.transaction() as conn:
+            await people.set_awaiting(conn, user_id(update), onboarding.AWAITING_ZONE, now)
+        await reply(update, context.renderer.line("kept_before_zone"))
+
+
+async def _acknowledge(
+    update: Update, context: BetweenContext, message: Message, kept: journal.Kept
+) -> None:
+    renderer = context.renderer
+    if kept.entry.kind != "text":
+        await reply(update, renderer.line("media_kept", kind=kept.entry.kind))
+    elif kept.starts_answer:
+        bring = pack("bring", user_id(update), kept.entry.id)
+        await reply(
+            update,
+            renderer.line("answer_kept"),
+            keyboard([[(renderer.label("bring_to_session"), bring)]]),
+        )
+    else:
+        try:
+            await message.set_reaction(ACK_REACTION)
+        except BadRequest:
+            # Reactions can be off in a chat; a short line does the same job.
+            await reply(update, renderer.line("note_kept"))
+
+
+async def _on_edit(update: Update, context: BetweenContext, message: Message) -> None:
+    text = message.text if message.text is not None else message.caption
+    if text is None:
+        return
+    changed = await journal.apply_edit(
+        context.db,
+        chat_id=message.chat_id,
+        message_id=message.message_id,
+        text=text,
+        now=context.clock.now(),
+    )
+    if not changed and not text.startswith("/"):
+        await reply(update, context.renderer.line("edit_unknown"))

@@ -1,0 +1,119 @@
+"""Journey 1, getting started: /start, /timezone, /help, /settings and the zone answer."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import BetweenContext
+from bot.handlers.buttons import keyboard, pack
+from bot.handlers.common import language, own_press, reply, user_id
+from bot.store import people
+from bot.timezones import ZoneGuess, describe_zone, parse_zone_answer
+
+AWAITING_ZONE = "zone"
+
+
+async def start(update: Update, context: BetweenContext) -> None:
+    """Greet, say what Between is (and is not), and ask for the zone. Never wipes anything."""
+    now = context.clock.now()
+    async with context.db.transaction() as conn:
+        person = await people.ensure(conn, user_id(update), language(update), now)
+        if person.zone is None:
+            await people.set_awaiting(conn, person.user_id, AWAITING_ZONE, now)
+    user = update.effective_user
+    name = user.first_name if user else ""
+    if person.zone is None:
+        await reply(update, context.renderer.render("start.j2", name=name))
+    else:
+        zone = describe_zone(person.zone, now)
+        await reply(update, context.renderer.render("welcome_back.j2", name=name, zone=zone))
+
+
+async def timezone(update: Update, context: BetweenContext) -> None:
+    """/timezone shows the zone and asks for a new one; /timezone <answer> changes it."""
+    text = " ".join(context.args or [])
+    now = context.clock.now()
+    if text:
+        await _answer_zone(update, context, text)
+        return
+    async with context.db.transaction() as conn:
+        person = await people.ensure(conn, user_id(update), language(update), now)
+        await people.set_awaiting(conn, person.user_id, AWAITING_ZONE, now)
+    zone = describe_zone(person.zone, now) if person.zone else None
+    await reply(update, context.renderer.render("timezone_ask.j2", zone=zone))
+
+
+async def zone_answer(update: Update, context: BetweenContext) -> bool:
+    """Handle a plain message while the bot waits for a zone. Returns False if not waiting."""
+    async with context.db.read() as conn:
+        person = await people.get(conn, user_id(update))
+    if person is None or person.awaiting != AWAITING_ZONE:
+        return False
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    await _answer_zone(update, context, message.text)
+    return True
+
+
+async def _answer_zone(update: Update, context: BetweenContext, text: str) -> None:
+    now = context.clock.now()
+    guess = parse_zone_answer(text, now=now)  # BadInput -> a kind line, nothing changed
+    if guess.zone is None:
+        await _offer_choices(update, context, guess)
+        return
+    await _set_zone(update, context, guess.zone, fixed_offset=guess.fixed_offset)
+
+
+async def _offer_choices(update: Update, context: BetweenContext, guess: ZoneGuess) -> None:
+    owner = user_id(update)
+    now = context.clock.now()
+    rows = [
+        [(describe_zone(name, now).city, pack("tz", owner, name))] for name in guess.choices
+    ]
+    rows.append([(context.renderer.label("zone_none_of_these"), pack("tz?", owner))])
+    await reply(update, context.renderer.line("zone_pick"), keyboard(rows))
+
+
+async def _set_zone(
+    update: Update, context: BetweenContext, zone: str, *, fixed_offset: bool
+) -> None:
+    now = context.clock.now()
+    async with context.db.transaction() as conn:
+        await people.ensure(conn, user_id(update), language(update), now)
+        await people.set_zone(conn, user_id(update), zone, now)
+    view = describe_zone(zone, now)
+    await reply(
+        update, context.renderer.render("zone_set.j2", zone=view, fixed_offset=fixed_offset)
+    )
+
+
+async def zone_button(update: Update, context: BetweenContext) -> None:
+    """A zone picked from the offered buttons (or "none of these")."""
+    press = await own_press(update, context)
+    if press is None:
+        return
+    query = update.callback_query
+    assert query is not None
+    if press.action == "tz?" or not press.args:
+        await query.answer()
+        await reply(update, context.renderer.line("zone_ask_city"))
+        return
+    name = ":".join(press.args)
+    describe_zone(name, context.clock.now())  # refuses a forged zone name (BadInput)
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await _set_zone(update, context, name, fixed_offset=False)
+
+
+async def help_command(update: Update, context: BetweenContext) -> None:
+    """List the commands, ending with where to find urgent help."""
+    await reply(update, context.renderer.render("help.j2"))
+
+
+async def settings_command(update: Update, context: BetweenContext) -> None:
+    """Everything in one place: zone (and what later journeys add)."""
+    now = context.clock.now()
+    async with context.db.transaction() as conn:
+        person = await people.ensure(conn, user_id(update), language(update), now)
+    zone = describe_zone(person.zone, now) if person.zone else None
+    await reply(update, context.renderer.render("settings.j2", zone=zone))

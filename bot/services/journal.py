@@ -1,0 +1,66 @@
+"""The rules for keeping what a person writes: which prompt a message answers, edits, flags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from bot.store import deliveries, entries, people
+from bot.store.db import Database
+from bot.store.entries import Entry, NewEntry
+
+# A plain message answers the latest prompt for this long after it was sent (unless a newer
+# prompt came); after that it is a free note. A Telegram reply to a prompt answers it always.
+ANSWER_WINDOW = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What happened to a stored message."""
+
+    entry: Entry
+    new: bool  # False: the same message was delivered before and is already stored
+    starts_answer: bool  # the first message answering its prompt
+
+
+async def keep(
+    db: Database,
+    message: NewEntry,
+    *,
+    reply_to_message_id: int | None,
+    language_code: str | None,
+    now: datetime,
+) -> Kept:
+    """Store a message once, linked to the prompt it answers (if any), in one transaction."""
+    async with db.transaction() as conn:
+        await people.ensure(conn, message.user_id, language_code, now)
+        existing = await entries.by_message(conn, message.chat_id, message.message_id)
+        if existing is not None:
+            return Kept(existing, new=False, starts_answer=False)
+        delivery = None
+        if reply_to_message_id is not None:
+            delivery = await deliveries.by_message(conn, message.user_id, reply_to_message_id)
+        if delivery is None:
+            latest = await deliveries.latest_sent(conn, message.user_id)
+            if latest and latest.sent_at and message.written_at - latest.sent_at <= ANSWER_WINDOW:
+                delivery = latest
+        starts_answer = False
+        if delivery is not None:
+            message = replace(message, delivery_id=delivery.id, prompt_id=delivery.prompt_id)
+            starts_answer = not await entries.has_answer(conn, delivery.id)
+        entry, new = await entries.add(conn, message)
+    return Kept(entry, new=new, starts_answer=starts_answer and new)
+
+
+async def apply_edit(
+    db: Database, *, chat_id: int, message_id: int, text: str, now: datetime
+) -> bool:
+    """Update the stored text after a Telegram edit. False if that message was never stored."""
+    async with db.transaction() as conn:
+        return await entries.edit(conn, chat_id, message_id, text, now)
+
+
+async def flag(db: Database, user_id: int, entry_id: int, bring: bool = True) -> bool:
+    """Flag one of the person's entries to bring to the next session."""
+    async with db.transaction() as conn:
+        return await entries.set_bring(conn, user_id, entry_id, bring)

@@ -1,0 +1,121 @@
+"""The rules for reminders and pauses. Every change recomputes next_due in the same transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import aiosqlite
+
+from bot.errors import BadInput
+from bot.parsing import MAX_REMINDERS
+from bot.schedule import next_due, pause_end_for_date, pause_end_for_duration
+from bot.store import people, reminders
+from bot.store.db import Database
+from bot.store.people import Person
+from bot.store.reminders import Reminder
+from bot.timezones import zone_from_name
+
+
+def fire_after(person: Person, reminder: Reminder | tuple[time, frozenset[int]], now: datetime
+               ) -> datetime | None:
+    """When a reminder should next fire for this person, or None while it must be held."""
+    if person.zone is None or not person.active or person.paused_indefinitely:
+        return None
+    at, days = (reminder.at, reminder.days) if isinstance(reminder, Reminder) else reminder
+    start = max(now, person.paused_until) if person.paused_until else now
+    return next_due(start, at, days, zone_from_name(person.zone))
+
+
+async def rearm(conn: aiosqlite.Connection, user_id: int, now: datetime) -> None:
+    """Recompute every reminder of the person from their current zone, pause and state."""
+    person = await people.get(conn, user_id)
+    if person is None:
+        return
+    for reminder in await reminders.for_person(conn, user_id):
+        await reminders.set_next_due(conn, reminder.id, fire_after(person, reminder, now))
+
+
+async def require_person_with_zone(conn: aiosqlite.Connection, user_id: int) -> Person:
+    """The person, who must have a zone before reminders make sense."""
+    person = await people.get(conn, user_id)
+    if person is None or person.zone is None:
+        raise BadInput("zone_first")
+    return person
+
+
+@dataclass(frozen=True)
+class Added:
+    added: list[tuple[time, frozenset[int]]]
+    already: list[tuple[time, frozenset[int]]]
+    all: list[Reminder]
+
+
+async def add_times(
+    db: Database, user_id: int, times: list[tuple[time, frozenset[int]]], now: datetime
+) -> Added:
+    """Add reminder times (duplicates of existing ones are noted, not added twice)."""
+    async with db.transaction() as conn:
+        person = await require_person_with_zone(conn, user_id)
+        existing = await reminders.for_person(conn, user_id)
+        known = {(r.at, r.days) for r in existing}
+        new = [t for t in times if t not in known]
+        if len(existing) + len(new) > MAX_REMINDERS:
+            raise BadInput("too_many_reminders", limit=MAX_REMINDERS, have=len(existing))
+        for at, days in new:
+            await reminders.add(conn, user_id, at, days, fire_after(person, (at, days), now), now)
+        return Added(new, [t for t in times if t in known], await reminders.for_person(conn, user_id))
+
+
+async def remove(db: Database, user_id: int, reminder_id: int) -> bool:
+    """Remove one reminder of the person's; False if it was not theirs or already gone."""
+    async with db.transaction() as conn:
+        return await reminders.remove(conn, user_id, reminder_id)
+
+
+async def remove_all(db: Database, user_id: int) -> int:
+    """`/remind off`: remove every reminder; returns how many there were."""
+    async with db.transaction() as conn:
+        return await reminders.remove_all(conn, user_id)
+
+
+async def listing(db: Database, user_id: int) -> tuple[Person | None, list[Reminder]]:
+    """The person and their reminders."""
+    async with db.read() as conn:
+        return await people.get(conn, user_id), await reminders.for_person(conn, user_id)
+
+
+async def pause(
+    db: Database,
+    user_id: int,
+    now: datetime,
+    *,
+    duration: timedelta | None = None,
+    until: date | None = None,
+) -> datetime | None:
+    """Pause reminders for a duration, until a local date, or (neither) until /resume.
+
+    Returns when the pause ends (None: open-ended).
+    """
+    async with db.transaction() as conn:
+        person = await require_person_with_zone(conn, user_id)
+        assert person.zone is not None
+        end: datetime | None = None
+        if duration is not None:
+            end = pause_end_for_duration(now, duration)
+        elif until is not None:
+            end = pause_end_for_date(until, zone_from_name(person.zone))
+        await people.set_pause(conn, user_id, end, now)
+        await rearm(conn, user_id, now)
+    return end
+
+
+async def resume(db: Database, user_id: int, now: datetime) -> bool:
+    """End a pause at once; False if there was none."""
+    async with db.transaction() as conn:
+        person = await people.get(conn, user_id)
+        if person is None or not person.paused(now):
+            return False
+        await people.clear_pause(conn, user_id, now)
+        await rearm(conn, user_id, now)
+    return True

@@ -1,0 +1,129 @@
+"""Queries about people: their record, zone and what answer the bot is waiting for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot.store.codec import instant_from_db, instant_to_db
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: int
+    language_code: str | None
+    zone: str | None
+    awaiting: str | None
+    created_at: datetime
+    paused_until: datetime | None = None
+    paused_indefinitely: bool = False
+    active: bool = True
+
+    def paused(self, now: datetime) -> bool:
+        """Whether reminders are on hold at ``now``."""
+        return self.paused_indefinitely or (
+            self.paused_until is not None and self.paused_until > now
+        )
+
+
+def _person(row: aiosqlite.Row) -> Person:
+    created = instant_from_db(row["created_at"])
+    assert created is not None
+    return Person(
+        user_id=row["user_id"],
+        language_code=row["language_code"],
+        zone=row["zone"],
+        awaiting=row["awaiting"],
+        created_at=created,
+        paused_until=instant_from_db(row["paused_until"]),
+        paused_indefinitely=bool(row["paused_indefinitely"]),
+        active=bool(row["active"]),
+    )
+
+
+async def get(conn: aiosqlite.Connection, user_id: int) -> Person | None:
+    """The person with this Telegram user id, or None if they never talked to Between."""
+    async with conn.execute("SELECT * FROM people WHERE user_id = ?", (user_id,)) as cur:
+        row = await cur.fetchone()
+    return _person(row) if row else None
+
+
+async def ensure(
+    conn: aiosqlite.Connection, user_id: int, language_code: str | None, now: datetime
+) -> Person:
+    """Return the person, creating their record on first contact. Never resets anything."""
+    stamp = instant_to_db(now)
+    await conn.execute(
+        "INSERT INTO people (user_id, language_code, created_at, updated_at)"
+        " VALUES (:id, :lang, :now, :now)"
+        " ON CONFLICT (user_id) DO UPDATE SET"
+        "   language_code = coalesce(excluded.language_code, people.language_code)",
+        {"id": user_id, "lang": language_code, "now": stamp},
+    )
+    person = await get(conn, user_id)
+    assert person is not None
+    return person
+
+
+async def set_zone(conn: aiosqlite.Connection, user_id: int, zone: str, now: datetime) -> None:
+    """Store the person's zone (IANA name or UTC±HH:MM) and clear a pending zone question."""
+    await conn.execute(
+        "UPDATE people SET zone = :zone, updated_at = :now,"
+        " awaiting = CASE WHEN awaiting = 'zone' THEN NULL ELSE awaiting END"
+        " WHERE user_id = :id",
+        {"zone": zone, "now": instant_to_db(now), "id": user_id},
+    )
+
+
+async def set_awaiting(
+    conn: aiosqlite.Connection, user_id: int, awaiting: str | None, now: datetime
+) -> None:
+    """Remember which answer the bot asked for (None: nothing pending)."""
+    await conn.execute(
+        "UPDATE people SET awaiting = :awaiting, updated_at = :now WHERE user_id = :id",
+        {"awaiting": awaiting, "now": instant_to_db(now), "id": user_id},
+    )
+
+
+async def set_pause(
+    conn: aiosqlite.Connection, user_id: int, until: datetime | None, now: datetime
+) -> None:
+    """Pause reminders until an instant, or (``until`` None) until the person resumes."""
+    await conn.execute(
+        "UPDATE people SET paused_until = :until, paused_indefinitely = :forever,"
+        " updated_at = :now WHERE user_id = :id",
+        {
+            "until": instant_to_db(until) if until else None,
+            "forever": int(until is None),
+            "now": instant_to_db(now),
+            "id": user_id,
+        },
+    )
+
+
+async def clear_pause(conn: aiosqlite.Connection, user_id: int, now: datetime) -> None:
+    """End a pause."""
+    await conn.execute(
+        "UPDATE people SET paused_until = NULL, paused_indefinitely = 0, updated_at = ?"
+        " WHERE user_id = ?",
+        (instant_to_db(now), user_id),
+    )
+
+
+async def pauses_ended(conn: aiosqlite.Connection, now: datetime, limit: int) -> list[Person]:
+    """People whose pause with an end has run out (served by people_pause_end)."""
+    async with conn.execute(
+        "SELECT * FROM people WHERE paused_until IS NOT NULL AND paused_until <= ? LIMIT ?",
+        (instant_to_db(now), limit),
+    ) as cur:
+        return [_person(row) for row in await cur.fetchall()]
+
+
+async def set_active(conn: aiosqlite.Connection, user_id: int, active: bool, now: datetime) -> None:
+    """Mark whether Telegram lets us reach the person (False after a 403)."""
+    await conn.execute(
+        "UPDATE people SET active = ?, updated_at = ? WHERE user_id = ?",
+        (int(active), instant_to_db(now), user_id),
+    )
