@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import BotCommand
+from telegram import BotCommand, Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -17,13 +17,13 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram import Update
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.context import BetweenContext, Resources
-from bot.handlers import fallback, guards, messages, onboarding
+from bot.handlers import fallback, guards, messages, onboarding, prompting, reminders
 from bot.handlers.errors import on_error
+from bot.prompts import load_catalogue
 from bot.render import Renderer
 from bot.store.db import Database
 
@@ -44,6 +44,7 @@ def build_application(settings: Settings, *, db: Database, clock: Clock) -> Betw
     There is no Updater: bot/intake.py reads updates itself so that none is lost.
     """
     renderer = Renderer()
+    catalogue = load_catalogue(*([settings.prompts_dir] if settings.prompts_dir else []))
     application = (
         ApplicationBuilder()
         .token(settings.require_token())
@@ -57,41 +58,68 @@ def build_application(settings: Settings, *, db: Database, clock: Clock) -> Betw
         .build()
     )
     application.bot_data["resources"] = Resources(
-        settings=settings, db=db, clock=clock, renderer=renderer
+        settings=settings, db=db, clock=clock, renderer=renderer, catalogue=catalogue
     )
     _add_handlers(application)
     return application
 
 
 def _add_handlers(app: BetweenApp) -> None:
-    # Group -2 and -1 run before everything and may stop an update: groups first (nothing from a
-    # group chat is stored), then access control.
-    app.add_handler(TypeHandler(Update, guards.private_only), group=-2)
-    app.add_handler(TypeHandler(Update, guards.allowed_only), group=-1)
+    # Groups -3..-1 run before everything (one handler per group runs): group chats are refused
+    # first (nothing from a group is stored), then access control, then a person Telegram said
+    # we could not reach is marked reachable again.
+    app.add_handler(TypeHandler(Update, guards.private_only), group=-3)
+    app.add_handler(TypeHandler(Update, guards.allowed_only), group=-2)
+    app.add_handler(TypeHandler(Update, guards.welcome_back), group=-1)
 
     # Commands.
     app.add_handler(CommandHandler("start", onboarding.start))
     app.add_handler(CommandHandler("timezone", onboarding.timezone))
     app.add_handler(CommandHandler("help", onboarding.help_command))
     app.add_handler(CommandHandler("settings", onboarding.settings_command))
+    app.add_handler(CommandHandler("remind", reminders.remind))
+    app.add_handler(CommandHandler("pause", reminders.pause))
+    app.add_handler(CommandHandler("resume", reminders.resume))
+    app.add_handler(CommandHandler("prompt", prompting.prompt_now))
 
     # Buttons. Each pattern names an action prefix from bot/handlers/buttons.py.
     app.add_handler(CallbackQueryHandler(onboarding.zone_button, pattern=r"^tz\??:"))
+    app.add_handler(
+        CallbackQueryHandler(reminders.reminder_button, pattern=r"^(rm|rmadd|rmdef|rmno):")
+    )
+    app.add_handler(CallbackQueryHandler(reminders.pause_button, pattern=r"^pause:"))
+    app.add_handler(
+        CallbackQueryHandler(prompting.prompt_button, pattern=r"^(later|another|skip):")
+    )
+    app.add_handler(CallbackQueryHandler(prompting.snooze_button, pattern=r"^snz:"))
     app.add_handler(CallbackQueryHandler(fallback.stale_button))
 
     # Messages: anything a person writes. Unknown commands come last.
     app.add_handler(MessageHandler(filters.COMMAND, fallback.unknown_command))
     app.add_handler(
-        MessageHandler(filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE,
-                       messages.on_message)
+        MessageHandler(
+            filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE, messages.on_message
+        )
     )
 
     app.add_error_handler(on_error)  # type: ignore[arg-type]
 
 
+def registered_commands(app: BetweenApp) -> list[str]:
+    """The commands that have a handler, in menu order."""
+    names = {
+        name
+        for handlers in app.handlers.values()
+        for handler in handlers
+        if isinstance(handler, CommandHandler)
+        for name in handler.commands
+    }
+    return [name for name in COMMANDS if name in names]
+
+
 async def register_commands(app: BetweenApp) -> None:
-    """Publish the command menu (setMyCommands)."""
+    """Publish the command menu (setMyCommands): every command that has a handler."""
     renderer: Renderer = app.bot_data["resources"].renderer
     await app.bot.set_my_commands(
-        [BotCommand(name, renderer.label(f"cmd_{name}")) for name in COMMANDS]
+        [BotCommand(name, renderer.label(f"cmd_{name}")) for name in registered_commands(app)]
     )

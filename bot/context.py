@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.prompts import Catalogue
 from bot.render import Renderer
 from bot.store.db import Database
 
@@ -21,6 +23,10 @@ class Resources:
     db: Database
     clock: Clock
     renderer: Renderer
+    catalogue: Catalogue
+    # Asks the dispatcher to look again at what is due (after a schedule changed). Replaced by
+    # the runtime once its timer runs; tests drive the dispatcher directly.
+    wake: Callable[[], None] = field(default=lambda: None)
 
 
 class BetweenContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

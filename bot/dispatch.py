@@ -107,7 +107,10 @@ class Dispatcher:
             if report.sent or report.missed or report.failed:
                 log.info(
                     "dispatch: %d sent, %d missed, %d coalesced, %d failed",
-                    report.sent, report.missed, report.coalesced, report.failed,
+                    report.sent,
+                    report.missed,
+                    report.coalesced,
+                    report.failed,
                 )
             return report
 
@@ -143,7 +146,9 @@ class Dispatcher:
                 person = await people.get(conn, reminder.user_id)
                 assert person is not None
                 if item.zone is None or not item.active or person.paused(now):
-                    await reminders.set_next_due(conn, reminder.id, fire_after(person, reminder, now))
+                    await reminders.set_next_due(
+                        conn, reminder.id, fire_after(person, reminder, now)
+                    )
                     report.held += 1
                     continue
                 zone = zone_from_name(item.zone)
@@ -152,10 +157,16 @@ class Dispatcher:
                     conn, reminder.id, next_due(now, reminder.at, reminder.days, zone)
                 )
                 late = now - latest > self.grace
-                state = "missed" if late else ("skipped" if reminder.user_id in to_send else "claimed")
+                state = (
+                    "missed" if late else ("skipped" if reminder.user_id in to_send else "claimed")
+                )
                 delivery_id = await deliveries.claim(
-                    conn, user_id=reminder.user_id, reminder_id=reminder.id, due_at=latest,
-                    state=state, now=now,
+                    conn,
+                    user_id=reminder.user_id,
+                    reminder_id=reminder.id,
+                    due_at=latest,
+                    state=state,
+                    now=now,
                 )
                 if delivery_id is None:
                     continue  # this due instant was handled before (a restart mid-tick)
@@ -217,7 +228,9 @@ class Dispatcher:
         except (Forbidden, BadRequest) as error:
             # Blocked, deactivated, or the chat is gone: stop reminding until they write again.
             if isinstance(error, BadRequest) and "chat not found" not in error.message.lower():
-                log.error("delivery %d: Telegram refused the prompt: %s", delivery.id, error.message)
+                log.error(
+                    "delivery %d: Telegram refused the prompt: %s", delivery.id, error.message
+                )
             else:
                 log.info("delivery %d: person unreachable; reminders held", delivery.id)
                 async with self.db.transaction() as conn:
@@ -252,4 +265,45 @@ class Dispatcher:
                     person.user_id, self.renderer.line("pause_over"), parse_mode="HTML"
                 )
             except (Forbidden, BadRequest, NetworkError) as error:
-                log.info("could not tell %d their pause ended: %s", person.user_id, type(error).__name__)
+                log.info(
+                    "could not tell %d their pause ended: %s", person.user_id, type(error).__name__
+                )
+
+
+class DispatchTimer:
+    """One APScheduler job (through PTB's JobQueue) that wakes the dispatcher when due.
+
+    The job is re-armed after every tick for the earliest due instant (at most a minute away),
+    and :meth:`wake` re-arms it at once after a person changed their schedule.
+    """
+
+    def __init__(self, dispatcher: Dispatcher, job_queue: Any) -> None:
+        self.dispatcher = dispatcher
+        self.job_queue = job_queue
+        self._job: Any = None
+        self._pending: asyncio.Task[None] | None = None
+
+    async def arm(self) -> None:
+        """Schedule the next tick at the earliest due instant."""
+        when = await self.dispatcher.next_wake()
+        if self._job is not None:
+            self._job.schedule_removal()
+        self._job = self.job_queue.run_once(self._fire, when=when, name="dispatch")
+
+    def wake(self) -> None:
+        """Re-arm soon (called from handlers; never blocks them)."""
+        if self._pending is None or self._pending.done():
+            self._pending = asyncio.get_running_loop().create_task(self.arm())
+
+    async def _fire(self, _context: Any) -> None:
+        self._job = None
+        try:
+            await self.dispatcher.tick()
+        finally:
+            await self.arm()
+
+    def cancel(self) -> None:
+        """Stop waking (at shutdown)."""
+        if self._job is not None:
+            self._job.schedule_removal()
+            self._job = None

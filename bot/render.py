@@ -42,19 +42,19 @@ class Renderer:
             keep_trailing_newline=False,
         )
 
-    def render(self, name: str, **data: Any) -> str:
+    def render(self, name: str, /, **data: Any) -> str:
         """Render template ``name`` (e.g. ``"start.j2"``), stripped of surrounding whitespace."""
         return self.env.get_template(name).render(**data).strip()
 
-    def parts(self, name: str, **data: Any) -> list[str]:
+    def parts(self, name: str, /, **data: Any) -> list[str]:
         """Render a Telegram HTML template and split it into messages Telegram accepts."""
         return split_html(self.render(name, **data), TELEGRAM_LIMIT)
 
-    def line(self, key: str, **data: Any) -> str:
+    def line(self, key: str, /, **data: Any) -> str:
         """One short reply from ``lines.j2`` (Telegram HTML)."""
         return self._macro(self._lines, key, data)
 
-    def label(self, key: str, **data: Any) -> str:
+    def label(self, key: str, /, **data: Any) -> str:
         """A button label from ``labels.txt.j2`` (plain text)."""
         return self._macro(self._labels, key, data)
 

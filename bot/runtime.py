@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from bot.app import BetweenApp, build_application, register_commands
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.dispatch import Dispatcher, DispatchTimer
 from bot.intake import Intake
 from bot.store.db import Database
 from bot.store.migrate import migrate
@@ -26,11 +27,32 @@ class Runtime:
         self.app = app
         self.clock = clock
         self.intake = Intake(app, db, clock, poll_timeout=settings.poll_timeout)
+        resources = app.bot_data["resources"]
+        self.dispatcher = Dispatcher(
+            app, db, clock, resources.renderer, resources.catalogue, grace=settings.grace
+        )
+        self.timer: DispatchTimer | None = None
+
+    async def start_timer(self) -> None:
+        """Wake the dispatcher by the wall clock (not used by tests, which move a fake clock).
+
+        The first tick runs at once: it sends what came due while the bot was down (within the
+        grace window) and records older ones as missed.
+        """
+        self.timer = DispatchTimer(self.dispatcher, self.app.job_queue)
+        self.app.bot_data["resources"].wake = self.timer.wake
+        await self.dispatcher.tick()
+        await self.timer.arm()
 
     async def poll(self, stop: asyncio.Event) -> None:
         """Long-poll Telegram until ``stop`` is set."""
         await self.app.bot.delete_webhook(drop_pending_updates=False)
         await self.intake.poll(stop)
+
+    def stop_timer(self) -> None:
+        """Stop waking the dispatcher."""
+        if self.timer is not None:
+            self.timer.cancel()
 
 
 @asynccontextmanager
@@ -47,7 +69,9 @@ async def running(settings: Settings, clock: Clock | None = None) -> AsyncIterat
             await app.start()
             try:
                 await register_commands(app)
-                yield Runtime(settings, db, app, clock)
+                runtime = Runtime(settings, db, app, clock)
+                yield runtime
+                runtime.stop_timer()
             finally:
                 await app.stop()
     finally:

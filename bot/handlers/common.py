@@ -10,9 +10,7 @@ from bot.handlers.buttons import Press, unpack
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
-async def reply(
-    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
-) -> Message:
+async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
     """Send Telegram HTML to the chat the update came from."""
     chat = update.effective_chat
     assert chat is not None

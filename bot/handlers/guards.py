@@ -8,6 +8,8 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.context import BetweenContext
 from bot.handlers.common import reply
+from bot.services.reminders import rearm
+from bot.store import people
 
 
 async def private_only(update: Update, context: BetweenContext) -> None:
@@ -34,3 +36,19 @@ async def allowed_only(update: Update, context: BetweenContext) -> None:
     elif update.message is not None:
         await reply(update, context.renderer.line("not_allowed"))
     raise ApplicationHandlerStop
+
+
+async def welcome_back(update: Update, context: BetweenContext) -> None:
+    """Someone Telegram said we could not reach (403) wrote again: reminders start again."""
+    user = update.effective_user
+    if user is None:
+        return
+    async with context.db.read() as conn:
+        person = await people.get(conn, user.id)
+    if person is None or person.active:
+        return
+    now = context.clock.now()
+    async with context.db.transaction() as conn:
+        await people.set_active(conn, user.id, True, now)
+        await rearm(conn, user.id, now)
+    context.resources.wake()

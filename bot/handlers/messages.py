@@ -9,7 +9,7 @@ from telegram import Message, Update
 from telegram.error import BadRequest
 
 from bot.context import BetweenContext
-from bot.handlers import onboarding
+from bot.handlers import onboarding, reminders
 from bot.handlers.buttons import keyboard, pack
 from bot.handlers.common import language, reply, user_id
 from bot.services import journal
@@ -29,6 +29,22 @@ _MEDIA = (
     ("sticker", "sticker"),
     ("document", "document"),
 )
+
+
+# Answers to a question the bot asked ("what's your zone?", "which time?", "until when?").
+AWAITED = {
+    onboarding.AWAITING_ZONE: onboarding.zone_answer,
+    reminders.AWAITING_TIME: reminders.time_answer,
+    reminders.AWAITING_PAUSE_DATE: reminders.pause_date_answer,
+}
+
+
+def _short_answer(text: str | None) -> bool:
+    """Whether a message is short enough to be an answer to the bot's question.
+
+    A longer one is a journal note written instead, and is kept as one: the question stays open.
+    """
+    return text is not None and len(text) <= 60 and len(text.split()) <= 6
 
 
 def classify(message: Message) -> tuple[str, str | None, str | None] | None:
@@ -56,10 +72,11 @@ async def on_message(update: Update, context: BetweenContext) -> None:
     if what is None:
         return
     kind, text, file_id = what
-    if kind == "text" and await onboarding.zone_answer(update, context):
-        return
     async with context.db.read() as conn:
         person = await people.get(conn, user_id(update))
+    if kind == "text" and person and person.awaiting in AWAITED and _short_answer(text):
+        await AWAITED[person.awaiting](update, context)
+        return
     onboarded = person is not None and person.zone is not None
     if kind != "text" and not onboarded:
         # Nothing to attach it to yet, and nothing we could show: ask for the zone first.

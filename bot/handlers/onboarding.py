@@ -5,10 +5,13 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BetweenContext
+from bot.handlers import reminders
 from bot.handlers.buttons import keyboard, pack
 from bot.handlers.common import language, own_press, reply, user_id
+from bot.services.reminders import rearm
 from bot.store import people
-from bot.timezones import ZoneGuess, describe_zone, parse_zone_answer
+from bot.store import reminders as reminders_store
+from bot.timezones import ZoneGuess, describe_zone, parse_zone_answer, zone_from_name
 
 AWAITING_ZONE = "zone"
 
@@ -43,16 +46,11 @@ async def timezone(update: Update, context: BetweenContext) -> None:
     await reply(update, context.renderer.render("timezone_ask.j2", zone=zone))
 
 
-async def zone_answer(update: Update, context: BetweenContext) -> bool:
-    """Handle a plain message while the bot waits for a zone. Returns False if not waiting."""
-    async with context.db.read() as conn:
-        person = await people.get(conn, user_id(update))
-    if person is None or person.awaiting != AWAITING_ZONE:
-        return False
+async def zone_answer(update: Update, context: BetweenContext) -> None:
+    """A plain message answering "what's your time zone?"."""
     message = update.effective_message
     assert message is not None and message.text is not None
     await _answer_zone(update, context, message.text)
-    return True
 
 
 async def _answer_zone(update: Update, context: BetweenContext, text: str) -> None:
@@ -67,9 +65,7 @@ async def _answer_zone(update: Update, context: BetweenContext, text: str) -> No
 async def _offer_choices(update: Update, context: BetweenContext, guess: ZoneGuess) -> None:
     owner = user_id(update)
     now = context.clock.now()
-    rows = [
-        [(describe_zone(name, now).city, pack("tz", owner, name))] for name in guess.choices
-    ]
+    rows = [[(describe_zone(name, now).city, pack("tz", owner, name))] for name in guess.choices]
     rows.append([(context.renderer.label("zone_none_of_these"), pack("tz?", owner))])
     await reply(update, context.renderer.line("zone_pick"), keyboard(rows))
 
@@ -78,13 +74,20 @@ async def _set_zone(
     update: Update, context: BetweenContext, zone: str, *, fixed_offset: bool
 ) -> None:
     now = context.clock.now()
+    owner = user_id(update)
     async with context.db.transaction() as conn:
-        await people.ensure(conn, user_id(update), language(update), now)
-        await people.set_zone(conn, user_id(update), zone, now)
+        before = await people.ensure(conn, owner, language(update), now)
+        await people.set_zone(conn, owner, zone, now)
+        # Reminder times keep their wall-clock meaning: 20:00 stays 20:00 in the new zone.
+        await rearm(conn, owner, now)
+        has_reminders = bool(await reminders_store.for_person(conn, owner))
+    context.resources.wake()
     view = describe_zone(zone, now)
     await reply(
         update, context.renderer.render("zone_set.j2", zone=view, fixed_offset=fixed_offset)
     )
+    if before.zone is None and not has_reminders:
+        await reminders.offer_default(update, context)
 
 
 async def zone_button(update: Update, context: BetweenContext) -> None:
@@ -99,7 +102,7 @@ async def zone_button(update: Update, context: BetweenContext) -> None:
         await reply(update, context.renderer.line("zone_ask_city"))
         return
     name = ":".join(press.args)
-    describe_zone(name, context.clock.now())  # refuses a forged zone name (BadInput)
+    zone_from_name(name)  # refuses a forged zone name (BadInput), before anything changes
     await query.answer()
     await query.edit_message_reply_markup(None)
     await _set_zone(update, context, name, fixed_offset=False)

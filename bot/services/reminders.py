@@ -17,8 +17,9 @@ from bot.store.reminders import Reminder
 from bot.timezones import zone_from_name
 
 
-def fire_after(person: Person, reminder: Reminder | tuple[time, frozenset[int]], now: datetime
-               ) -> datetime | None:
+def fire_after(
+    person: Person, reminder: Reminder | tuple[time, frozenset[int]], now: datetime
+) -> datetime | None:
     """When a reminder should next fire for this person, or None while it must be held."""
     if person.zone is None or not person.active or person.paused_indefinitely:
         return None
@@ -64,7 +65,9 @@ async def add_times(
             raise BadInput("too_many_reminders", limit=MAX_REMINDERS, have=len(existing))
         for at, days in new:
             await reminders.add(conn, user_id, at, days, fire_after(person, (at, days), now), now)
-        return Added(new, [t for t in times if t in known], await reminders.for_person(conn, user_id))
+        return Added(
+            new, [t for t in times if t in known], await reminders.for_person(conn, user_id)
+        )
 
 
 async def remove(db: Database, user_id: int, reminder_id: int) -> bool:

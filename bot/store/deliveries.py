@@ -126,7 +126,11 @@ async def claim(
 
 
 async def schedule_snooze(
-    conn: aiosqlite.Connection, *, user_id: int, prompt_id: str | None, due_at: datetime,
+    conn: aiosqlite.Connection,
+    *,
+    user_id: int,
+    prompt_id: str | None,
+    due_at: datetime,
     now: datetime,
 ) -> int:
     """Schedule a prompt to come again later ("Later" on a prompt)."""
@@ -167,9 +171,7 @@ async def claimed(conn: aiosqlite.Connection, limit: int) -> list[Delivery]:
 
 async def earliest_snooze(conn: aiosqlite.Connection) -> datetime | None:
     """The soonest scheduled snooze."""
-    async with conn.execute(
-        "SELECT min(due_at) FROM deliveries WHERE state = 'scheduled'"
-    ) as cur:
+    async with conn.execute("SELECT min(due_at) FROM deliveries WHERE state = 'scheduled'") as cur:
         row = await cur.fetchone()
     return instant_from_db(row[0]) if row and row[0] else None
 
@@ -194,6 +196,4 @@ async def recent_prompts(
 
 async def set_prompt(conn: aiosqlite.Connection, delivery_id: int, prompt_id: str) -> None:
     """Record which prompt a delivery carries (chosen at send time, or "Another question")."""
-    await conn.execute(
-        "UPDATE deliveries SET prompt_id = ? WHERE id = ?", (prompt_id, delivery_id)
-    )
+    await conn.execute("UPDATE deliveries SET prompt_id = ? WHERE id = ?", (prompt_id, delivery_id))

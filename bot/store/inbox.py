@@ -29,7 +29,8 @@ class InboxItem:
 
 
 async def accept(
-    conn: aiosqlite.Connection, updates: Iterable[tuple[int, int | None, dict[str, Any]]],
+    conn: aiosqlite.Connection,
+    updates: Iterable[tuple[int, int | None, dict[str, Any]]],
     now: datetime,
 ) -> int:
     """Store (update_id, chat_id, payload) triples; ids already known are ignored.
