@@ -38,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``between`` console script and ``python -m bot``."""
     args = _parser().parse_args(argv)
+    # python-telegram-bot 22 warns that durations will become timedeltas; Between handles both
+    # (bot/intake.py retry_seconds), so opt in and keep the log free of that warning.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     overrides = {"db_path": args.db, "log_level": args.log_level}
     if args.command == "run":
         overrides.update(token=args.token, api_url=args.api_url, webhook_url=args.webhook)

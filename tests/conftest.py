@@ -8,6 +8,7 @@ shared by the bot and the stand-in; reminders fire when a test moves it and call
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,6 +22,10 @@ from bot.config import Secret, Settings
 from bot.dispatch import TickReport
 from bot.localapi import BotMessage, LocalBotAPI
 from bot.runtime import Runtime, running
+
+# Opt in to python-telegram-bot's coming timedelta durations, as `between` does (bot/__main__.py);
+# the default mode warns from inside the library whenever Telegram answers 429.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 TOKEN = "123456789:TEST-token-for-between"
 # A Monday morning, well away from any DST change in the zones the tests use.
