@@ -24,9 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run the bot (long polling, or --webhook)")
     run.add_argument("--token", help="bot token (env TELEGRAM_BOT_TOKEN)")
     run.add_argument("--api-url", help="Bot API base URL (env TELEGRAM_API_URL)")
-    run.add_argument(
-        "--webhook", metavar="URL", help="receive updates by webhook at this https URL"
-    )
+    run.add_argument("--webhook", metavar="URL", help="receive updates by webhook at this https URL")
 
     commands.add_parser("migrate", help="apply pending database migrations")
     backup = commands.add_parser("backup", help="copy the database consistently while the bot runs")

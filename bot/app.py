@@ -21,10 +21,11 @@ from telegram.ext import (
 from bot.clock import Clock
 from bot.config import Settings
 from bot.context import BetweenContext, Resources
-from bot.handlers import fallback, guards, messages, onboarding, prompting, reminders
+from bot.handlers import answers, fallback, guards, messages, onboarding, prompting, reminders
 from bot.handlers.errors import on_error
 from bot.prompts import load_catalogue
 from bot.render import Renderer
+from bot.safety import CrisisDetector, load_resources
 from bot.store.db import Database
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,13 @@ def build_application(settings: Settings, *, db: Database, clock: Clock) -> Betw
         .build()
     )
     application.bot_data["resources"] = Resources(
-        settings=settings, db=db, clock=clock, renderer=renderer, catalogue=catalogue
+        settings=settings,
+        db=db,
+        clock=clock,
+        renderer=renderer,
+        catalogue=catalogue,
+        detector=CrisisDetector.default(),
+        crisis_resources=load_resources(settings.crisis_resources),
     )
     _add_handlers(application)
     return application
@@ -81,25 +88,23 @@ def _add_handlers(app: BetweenApp) -> None:
     app.add_handler(CommandHandler("pause", reminders.pause))
     app.add_handler(CommandHandler("resume", reminders.resume))
     app.add_handler(CommandHandler("prompt", prompting.prompt_now))
+    app.add_handler(CommandHandler("bring", answers.bring_command))
+    app.add_handler(CommandHandler("mood", answers.mood_command))
 
     # Buttons. Each pattern names an action prefix from bot/handlers/buttons.py.
     app.add_handler(CallbackQueryHandler(onboarding.zone_button, pattern=r"^tz\??:"))
-    app.add_handler(
-        CallbackQueryHandler(reminders.reminder_button, pattern=r"^(rm|rmadd|rmdef|rmno):")
-    )
+    app.add_handler(CallbackQueryHandler(reminders.reminder_button, pattern=r"^(rm|rmadd|rmdef|rmno):"))
     app.add_handler(CallbackQueryHandler(reminders.pause_button, pattern=r"^pause:"))
-    app.add_handler(
-        CallbackQueryHandler(prompting.prompt_button, pattern=r"^(later|another|skip):")
-    )
+    app.add_handler(CallbackQueryHandler(prompting.prompt_button, pattern=r"^(later|another|skip):"))
     app.add_handler(CallbackQueryHandler(prompting.snooze_button, pattern=r"^snz:"))
+    app.add_handler(CallbackQueryHandler(answers.bring_button, pattern=r"^bring:"))
+    app.add_handler(CallbackQueryHandler(answers.mood_button, pattern=r"^mood:"))
     app.add_handler(CallbackQueryHandler(fallback.stale_button))
 
     # Messages: anything a person writes. Unknown commands come last.
     app.add_handler(MessageHandler(filters.COMMAND, fallback.unknown_command))
     app.add_handler(
-        MessageHandler(
-            filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE, messages.on_message
-        )
+        MessageHandler(filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE, messages.on_message)
     )
 
     app.add_error_handler(on_error)  # type: ignore[arg-type]

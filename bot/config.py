@@ -80,9 +80,7 @@ def load_settings(env: Mapping[str, str], overrides: Mapping[str, object] | None
 
     Raises ConfigError with a one-line message naming the variable at fault.
     """
-    raw: dict[str, object] = {
-        key: env[name] for key, name in ENV_NAMES.items() if env.get(name, "").strip()
-    }
+    raw: dict[str, object] = {key: env[name] for key, name in ENV_NAMES.items() if env.get(name, "").strip()}
     raw.update({k: v for k, v in (overrides or {}).items() if v is not None})
 
     values: dict[str, object] = {}
@@ -90,9 +88,7 @@ def load_settings(env: Mapping[str, str], overrides: Mapping[str, object] | None
     if token is not None:
         token = str(token).strip()
         if not _TOKEN.match(token):
-            raise ConfigError(
-                "TELEGRAM_BOT_TOKEN does not look like a bot token (expected 123456789:ABC...)"
-            )
+            raise ConfigError("TELEGRAM_BOT_TOKEN does not look like a bot token (expected 123456789:ABC...)")
         values["token"] = Secret(token)
     else:
         values["token"] = None

@@ -12,6 +12,8 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.prompts import Catalogue
 from bot.render import Renderer
+from bot.safety import CrisisDetector
+from bot.safety import Resources as CrisisResources
 from bot.store.db import Database
 
 
@@ -24,6 +26,8 @@ class Resources:
     clock: Clock
     renderer: Renderer
     catalogue: Catalogue
+    detector: CrisisDetector
+    crisis_resources: CrisisResources
     # Asks the dispatcher to look again at what is due (after a schedule changed). Replaced by
     # the runtime once its timer runs; tests drive the dispatcher directly.
     wake: Callable[[], None] = field(default=lambda: None)

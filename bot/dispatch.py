@@ -146,9 +146,7 @@ class Dispatcher:
                 person = await people.get(conn, reminder.user_id)
                 assert person is not None
                 if item.zone is None or not item.active or person.paused(now):
-                    await reminders.set_next_due(
-                        conn, reminder.id, fire_after(person, reminder, now)
-                    )
+                    await reminders.set_next_due(conn, reminder.id, fire_after(person, reminder, now))
                     report.held += 1
                     continue
                 zone = zone_from_name(item.zone)
@@ -157,9 +155,7 @@ class Dispatcher:
                     conn, reminder.id, next_due(now, reminder.at, reminder.days, zone)
                 )
                 late = now - latest > self.grace
-                state = (
-                    "missed" if late else ("skipped" if reminder.user_id in to_send else "claimed")
-                )
+                state = "missed" if late else ("skipped" if reminder.user_id in to_send else "claimed")
                 delivery_id = await deliveries.claim(
                     conn,
                     user_id=reminder.user_id,
@@ -228,9 +224,7 @@ class Dispatcher:
         except (Forbidden, BadRequest) as error:
             # Blocked, deactivated, or the chat is gone: stop reminding until they write again.
             if isinstance(error, BadRequest) and "chat not found" not in error.message.lower():
-                log.error(
-                    "delivery %d: Telegram refused the prompt: %s", delivery.id, error.message
-                )
+                log.error("delivery %d: Telegram refused the prompt: %s", delivery.id, error.message)
             else:
                 log.info("delivery %d: person unreachable; reminders held", delivery.id)
                 async with self.db.transaction() as conn:
@@ -265,9 +259,7 @@ class Dispatcher:
                     person.user_id, self.renderer.line("pause_over"), parse_mode="HTML"
                 )
             except (Forbidden, BadRequest, NetworkError) as error:
-                log.info(
-                    "could not tell %d their pause ended: %s", person.user_id, type(error).__name__
-                )
+                log.info("could not tell %d their pause ended: %s", person.user_id, type(error).__name__)
 
 
 class DispatchTimer:

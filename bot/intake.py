@@ -59,9 +59,7 @@ class Outcome:
     @property
     def final(self) -> bool:
         """True when this failure will not be retried: the person should hear about it."""
-        return self.error is not None and (
-            not is_transient(self.error) or self.attempt >= MAX_ATTEMPTS
-        )
+        return self.error is not None and (not is_transient(self.error) or self.attempt >= MAX_ATTEMPTS)
 
 
 # The update being processed right now: the error handler runs inside process_update, in the
@@ -202,9 +200,7 @@ def _chat_id(payload: dict[str, Any]) -> int | None:
 def _fatal_reason(error: BaseException) -> str:
     if isinstance(error, InvalidToken):
         return "Telegram rejected the bot token (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL)"
-    return (
-        "Telegram reports a conflict: another copy of this bot is polling, or a webhook is set"
-    )
+    return "Telegram reports a conflict: another copy of this bot is polling, or a webhook is set"
 
 
 async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:

@@ -216,9 +216,7 @@ def _load_file(
         else:
             file_theme = theme.id
             if theme.id in themes:
-                problems.append(
-                    f"{where}: theme id {theme.id!r} is already defined in {themes[theme.id][1]}"
-                )
+                problems.append(f"{where}: theme id {theme.id!r} is already defined in {themes[theme.id][1]}")
             else:
                 themes[theme.id] = (theme, where)
 
@@ -232,9 +230,7 @@ def _load_file(
         if prompt is None or not keep_prompts:
             continue
         if prompt.id in prompts:
-            problems.append(
-                f"{where}: prompt id {prompt.id!r} is already used in {prompts[prompt.id][1]}"
-            )
+            problems.append(f"{where}: prompt id {prompt.id!r} is already used in {prompts[prompt.id][1]}")
         else:
             prompts[prompt.id] = (prompt, where)
 
@@ -287,8 +283,7 @@ def _parse_prompt(
         ok = False
     elif len(text.strip()) > MAX_TEXT_LENGTH:
         problems.append(
-            f"{where}: {label} text is {len(text.strip())} characters; "
-            f"the limit is {MAX_TEXT_LENGTH}"
+            f"{where}: {label} text is {len(text.strip())} characters; the limit is {MAX_TEXT_LENGTH}"
         )
         ok = False
     if not ok:
@@ -309,9 +304,7 @@ def _check_keys(
     unknown = sorted(set(table) - allowed)
     missing = sorted(set(required) - set(table))
     if unknown:
-        problems.append(
-            f"{where}: {label} has unknown key(s) {_names(unknown)}; allowed: {_names(allowed)}"
-        )
+        problems.append(f"{where}: {label} has unknown key(s) {_names(unknown)}; allowed: {_names(allowed)}")
     if missing:
         problems.append(f"{where}: {label} is missing {_names(missing)}")
     return not missing
@@ -430,9 +423,7 @@ def choose_prompt(
     return chosen
 
 
-def _candidate_pool(
-    catalogue: Catalogue, situation: Situation, exclude: frozenset[str]
-) -> list[Prompt]:
+def _candidate_pool(catalogue: Catalogue, situation: Situation, exclude: frozenset[str]) -> list[Prompt]:
     """Return the prompts allowed in this situation, falling back tier by tier if none is left."""
     tiers: list[Iterable[Prompt]] = []
     special = _SITUATION_THEME.get(situation)

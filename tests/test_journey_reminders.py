@@ -208,9 +208,15 @@ async def test_bad_reminder_input_gets_one_line_and_changes_nothing(harness):
     alex = await onboarded(harness)
     await alex.says("/remind 20:00")
     for bad in (
-        "/remind 25:99", "/remind 24:00", "/remind 9", "/remind 09:00 someday",
+        "/remind 25:99",
+        "/remind 24:00",
+        "/remind 9",
+        "/remind 09:00 someday",
         "/remind " + " ".join(f"{h:02d}:00" for h in range(12)),
-        "/pause -3d", "/pause 0d", "/pause until 2020-01-01", "/pause 400d",
+        "/pause -3d",
+        "/pause 0d",
+        "/pause until 2020-01-01",
+        "/pause 400d",
         "/pause until tomorrow-ish",
     ):
         reply = await alex.says_one(bad)

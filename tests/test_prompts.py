@@ -42,9 +42,7 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 
 def theme_file(theme_id: str, *prompt_ids: str, order: int = 1) -> str:
-    prompts = "".join(
-        f'\n[[prompt]]\nid = "{pid}"\ntext = "Question {pid}?"\n' for pid in prompt_ids
-    )
+    prompts = "".join(f'\n[[prompt]]\nid = "{pid}"\ntext = "Question {pid}?"\n' for pid in prompt_ids)
     return f'[theme]\nid = "{theme_id}"\ntitle = "Title {theme_id}"\norder = {order}\n{prompts}'
 
 
@@ -305,9 +303,7 @@ def test_sixty_days_without_repeats_or_same_theme_twice(
     "situation, theme",
     [(Situation.DAY_BEFORE_SESSION, SESSION_QUESTIONS), (Situation.AFTER_SESSION, PRACTICE)],
 )
-def test_situations_pick_their_special_theme(
-    catalogue: Catalogue, situation: Situation, theme: str
-) -> None:
+def test_situations_pick_their_special_theme(catalogue: Catalogue, situation: Situation, theme: str) -> None:
     for seed in range(10):
         prompt = choose_prompt(catalogue, history=[], now=START, seed=seed, situation=situation)
         assert prompt.theme == theme
@@ -439,9 +435,7 @@ def test_history_of_removed_prompts_and_themes_is_harmless(catalogue: Catalogue)
 def test_a_special_situation_without_its_theme_asks_an_ordinary_prompt(tmp_path: Path) -> None:
     write(tmp_path, "a.toml", theme_file("a", "a-1"))
     tiny = load_catalogue(tmp_path, include_packaged=False)
-    prompt = choose_prompt(
-        tiny, history=[], now=START, seed=0, situation=Situation.DAY_BEFORE_SESSION
-    )
+    prompt = choose_prompt(tiny, history=[], now=START, seed=0, situation=Situation.DAY_BEFORE_SESSION)
     assert prompt.id == "a-1"
 
 

@@ -12,6 +12,7 @@ from bot.context import BetweenContext
 from bot.handlers import onboarding, reminders
 from bot.handlers.buttons import keyboard, pack
 from bot.handlers.common import language, reply, user_id
+from bot.handlers.safety import send_crisis_resources, suggests_crisis
 from bot.services import journal
 from bot.store import people
 from bot.store.entries import NewEntry
@@ -72,13 +73,15 @@ async def on_message(update: Update, context: BetweenContext) -> None:
     if what is None:
         return
     kind, text, file_id = what
+    crisis = suggests_crisis(context, text)
     async with context.db.read() as conn:
         person = await people.get(conn, user_id(update))
-    if kind == "text" and person and person.awaiting in AWAITED and _short_answer(text):
-        await AWAITED[person.awaiting](update, context)
+    awaited = person.awaiting if person else None
+    if kind == "text" and awaited in AWAITED and _short_answer(text) and not crisis:
+        await AWAITED[awaited](update, context)
         return
     onboarded = person is not None and person.zone is not None
-    if kind != "text" and not onboarded:
+    if kind != "text" and not onboarded and not crisis:
         # Nothing to attach it to yet, and nothing we could show: ask for the zone first.
         await reply(update, context.renderer.line("media_before_onboarding"))
         return
@@ -95,14 +98,14 @@ async def on_message(update: Update, context: BetweenContext) -> None:
             file_id=file_id,
             written_at=message.date.astimezone(UTC) if message.date else now,
         ),
-        reply_to_message_id=message.reply_to_message.message_id
-        if message.reply_to_message
-        else None,
+        reply_to_message_id=message.reply_to_message.message_id if message.reply_to_message else None,
         language_code=language(update),
         now=now,
     )
     if not kept.new:
         return  # delivered twice: stored and acknowledged the first time
+    if crisis:
+        await send_crisis_resources(update, context)
     await _acknowledge(update, context, message, kept)
     if not onboarded:
         async with context.db.transaction() as conn:
@@ -110,9 +113,7 @@ async def on_message(update: Update, context: BetweenContext) -> None:
         await reply(update, context.renderer.line("kept_before_zone"))
 
 
-async def _acknowledge(
-    update: Update, context: BetweenContext, message: Message, kept: journal.Kept
-) -> None:
+async def _acknowledge(update: Update, context: BetweenContext, message: Message, kept: journal.Kept) -> None:
     renderer = context.renderer
     if kept.entry.kind != "text":
         await reply(update, renderer.line("media_kept", kind=kept.entry.kind))
@@ -135,6 +136,8 @@ async def _on_edit(update: Update, context: BetweenContext, message: Message) ->
     text = message.text if message.text is not None else message.caption
     if text is None:
         return
+    if suggests_crisis(context, text):
+        await send_crisis_resources(update, context)
     changed = await journal.apply_edit(
         context.db,
         chat_id=message.chat_id,

@@ -70,9 +70,7 @@ async def _offer_choices(update: Update, context: BetweenContext, guess: ZoneGue
     await reply(update, context.renderer.line("zone_pick"), keyboard(rows))
 
 
-async def _set_zone(
-    update: Update, context: BetweenContext, zone: str, *, fixed_offset: bool
-) -> None:
+async def _set_zone(update: Update, context: BetweenContext, zone: str, *, fixed_offset: bool) -> None:
     now = context.clock.now()
     owner = user_id(update)
     async with context.db.transaction() as conn:
@@ -83,9 +81,7 @@ async def _set_zone(
         has_reminders = bool(await reminders_store.for_person(conn, owner))
     context.resources.wake()
     view = describe_zone(zone, now)
-    await reply(
-        update, context.renderer.render("zone_set.j2", zone=view, fixed_offset=fixed_offset)
-    )
+    await reply(update, context.renderer.render("zone_set.j2", zone=view, fixed_offset=fixed_offset))
     if before.zone is None and not has_reminders:
         await reminders.offer_default(update, context)
 

@@ -49,9 +49,7 @@ async def _live_delivery(update: Update, context: BetweenContext, press: Press) 
             delivery = await deliveries.get(conn, press.owner, int(press.args[0]))
     now = context.clock.now()
     fresh = (
-        delivery is not None
-        and delivery.sent_at is not None
-        and (now - delivery.sent_at <= BUTTON_LIFETIME)
+        delivery is not None and delivery.sent_at is not None and (now - delivery.sent_at <= BUTTON_LIFETIME)
     )
     if delivery is None or not fresh or delivery.state not in ("sent", "scheduled"):
         await query.answer(context.renderer.line("button_stale"))
@@ -124,9 +122,7 @@ async def snooze_button(update: Update, context: BetweenContext) -> None:
     async with context.db.transaction() as conn:
         await deliveries.reschedule(conn, snooze.id, due_at)
     context.resources.wake()
-    await query.answer(
-        context.renderer.line("snoozed_morning" if press.args[1] == "am" else "snoozed_3h")
-    )
+    await query.answer(context.renderer.line("snoozed_morning" if press.args[1] == "am" else "snoozed_3h"))
     await query.edit_message_reply_markup(None)
 
 
@@ -142,9 +138,7 @@ async def _another(update: Update, context: BetweenContext, delivery: Delivery) 
     now = context.clock.now()
     exclude = (delivery.prompt_id,) if delivery.prompt_id else ()
     async with context.db.transaction() as conn:
-        prompt = await choose_for(
-            conn, context.resources.catalogue, delivery.user_id, now, exclude=exclude
-        )
+        prompt = await choose_for(conn, context.resources.catalogue, delivery.user_id, now, exclude=exclude)
         await deliveries.set_prompt(conn, delivery.id, prompt.id)
     text, markup = prompt_message(context.renderer, prompt, delivery.user_id, delivery.id)
     await query.answer()

@@ -10,7 +10,7 @@ from bot.context import BetweenContext
 from bot.errors import BadInput
 from bot.handlers.buttons import keyboard, pack
 from bot.handlers.common import own_press, reply, user_id
-from bot.parsing import parse_clock_time, parse_pause_args, parse_remind_args
+from bot.parsing import PauseSpec, parse_clock_time, parse_pause_args, parse_remind_args
 from bot.schedule import ALL_DAYS
 from bot.services import reminders as service
 from bot.store import people
@@ -50,9 +50,7 @@ async def remind(update: Update, context: BetweenContext) -> None:
     await _add(update, context, parse_remind_args(args))
 
 
-async def _add(
-    update: Update, context: BetweenContext, times: list[tuple[time, frozenset[int]]]
-) -> None:
+async def _add(update: Update, context: BetweenContext, times: list[tuple[time, frozenset[int]]]) -> None:
     result = await service.add_times(context.db, user_id(update), times, context.clock.now())
     context.resources.wake()
     await reply(
@@ -183,7 +181,7 @@ async def pause(update: Update, context: BetweenContext) -> None:
         )
         await reply(update, renderer.line("pause_ask"), markup)
         return
-    await _pause(update, context, duration=spec.duration, until=spec.until)
+    await _pause_as(update, context, spec)
 
 
 async def _pause(
@@ -241,7 +239,14 @@ async def pause_date_answer(update: Update, context: BetweenContext) -> None:
     assert spec is not None
     async with context.db.transaction() as conn:
         await people.set_awaiting(conn, owner, None, context.clock.now())
-    await _pause(update, context, until=spec.until)
+    await _pause_as(update, context, spec)
+
+
+async def _pause_as(update: Update, context: BetweenContext, spec: PauseSpec) -> None:
+    if spec.indefinite:
+        await _pause(update, context)
+    else:
+        await _pause(update, context, duration=spec.duration, until=spec.until)
 
 
 async def resume(update: Update, context: BetweenContext) -> None:

@@ -30,17 +30,21 @@ async def keep(
     reply_to_message_id: int | None,
     language_code: str | None,
     now: datetime,
+    link_to_prompt: bool = True,
 ) -> Kept:
-    """Store a message once, linked to the prompt it answers (if any), in one transaction."""
+    """Store a message once, linked to the prompt it answers (if any), in one transaction.
+
+    ``link_to_prompt`` False keeps it unlinked (a /bring item is never an answer).
+    """
     async with db.transaction() as conn:
         await people.ensure(conn, message.user_id, language_code, now)
         existing = await entries.by_message(conn, message.chat_id, message.message_id)
         if existing is not None:
             return Kept(existing, new=False, starts_answer=False)
         delivery = None
-        if reply_to_message_id is not None:
+        if reply_to_message_id is not None and link_to_prompt:
             delivery = await deliveries.by_message(conn, message.user_id, reply_to_message_id)
-        if delivery is None:
+        if delivery is None and link_to_prompt:
             latest = await deliveries.latest_sent(conn, message.user_id)
             if latest and latest.sent_at and message.written_at - latest.sent_at <= ANSWER_WINDOW:
                 delivery = latest
@@ -52,9 +56,7 @@ async def keep(
     return Kept(entry, new=new, starts_answer=starts_answer and new)
 
 
-async def apply_edit(
-    db: Database, *, chat_id: int, message_id: int, text: str, now: datetime
-) -> bool:
+async def apply_edit(db: Database, *, chat_id: int, message_id: int, text: str, now: datetime) -> bool:
     """Update the stored text after a Telegram edit. False if that message was never stored."""
     async with db.transaction() as conn:
         return await entries.edit(conn, chat_id, message_id, text, now)

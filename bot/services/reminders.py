@@ -65,9 +65,7 @@ async def add_times(
             raise BadInput("too_many_reminders", limit=MAX_REMINDERS, have=len(existing))
         for at, days in new:
             await reminders.add(conn, user_id, at, days, fire_after(person, (at, days), now), now)
-        return Added(
-            new, [t for t in times if t in known], await reminders.for_person(conn, user_id)
-        )
+        return Added(new, [t for t in times if t in known], await reminders.for_person(conn, user_id))
 
 
 async def remove(db: Database, user_id: int, reminder_id: int) -> bool:

@@ -88,9 +88,7 @@ async def add_sent(
     return cur.lastrowid
 
 
-async def mark_sent(
-    conn: aiosqlite.Connection, delivery_id: int, message_id: int, now: datetime
-) -> None:
+async def mark_sent(conn: aiosqlite.Connection, delivery_id: int, message_id: int, now: datetime) -> None:
     """Record the Telegram message that carried a prompt."""
     await conn.execute(
         "UPDATE deliveries SET state = 'sent', message_id = ?, sent_at = ? WHERE id = ?",
@@ -154,8 +152,7 @@ async def reschedule(conn: aiosqlite.Connection, delivery_id: int, due_at: datet
 async def due_snoozes(conn: aiosqlite.Connection, now: datetime, limit: int) -> list[Delivery]:
     """Scheduled snoozes whose time has come (served by deliveries_open)."""
     async with conn.execute(
-        "SELECT * FROM deliveries WHERE state = 'scheduled' AND due_at <= ?"
-        " ORDER BY due_at LIMIT ?",
+        "SELECT * FROM deliveries WHERE state = 'scheduled' AND due_at <= ? ORDER BY due_at LIMIT ?",
         (instant_to_db(now), limit),
     ) as cur:
         return [_delivery(row) for row in await cur.fetchall()]

@@ -100,9 +100,7 @@ async def by_message(conn: aiosqlite.Connection, chat_id: int, message_id: int) 
 
 async def by_id(conn: aiosqlite.Connection, user_id: int, entry_id: int) -> Entry | None:
     """One of this person's entries (None if it is not theirs)."""
-    async with conn.execute(
-        "SELECT * FROM entries WHERE id = ? AND user_id = ?", (entry_id, user_id)
-    ) as cur:
+    async with conn.execute("SELECT * FROM entries WHERE id = ? AND user_id = ?", (entry_id, user_id)) as cur:
         row = await cur.fetchone()
     return _entry(row) if row else None
 
@@ -142,7 +140,5 @@ async def count(conn: aiosqlite.Connection, user_id: int) -> int:
 
 async def has_answer(conn: aiosqlite.Connection, delivery_id: int) -> bool:
     """Whether a prompt already has at least one answering message."""
-    async with conn.execute(
-        "SELECT 1 FROM entries WHERE delivery_id = ? LIMIT 1", (delivery_id,)
-    ) as cur:
+    async with conn.execute("SELECT 1 FROM entries WHERE delivery_id = ? LIMIT 1", (delivery_id,)) as cur:
         return await cur.fetchone() is not None

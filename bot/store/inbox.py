@@ -54,8 +54,7 @@ async def pending(conn: aiosqlite.Connection, *, include_failed: bool = False) -
     states = ("pending", "failed") if include_failed else ("pending",)
     marks = ",".join("?" * len(states))
     async with conn.execute(
-        f"SELECT update_id, payload, attempts FROM inbox WHERE state IN ({marks})"
-        " ORDER BY update_id",
+        f"SELECT update_id, payload, attempts FROM inbox WHERE state IN ({marks}) ORDER BY update_id",
         states,
     ) as cur:
         rows = await cur.fetchall()

@@ -82,9 +82,7 @@ async def migrate(db: Database, folder: Path | None = None) -> list[int]:
 
 async def _has_tables(db: Database) -> bool:
     async with db.raw() as conn:
-        async with conn.execute(
-            "SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'"
-        ) as cur:
+        async with conn.execute("SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'") as cur:
             row = await cur.fetchone()
     return bool(row[0])
 

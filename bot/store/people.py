@@ -23,9 +23,7 @@ class Person:
 
     def paused(self, now: datetime) -> bool:
         """Whether reminders are on hold at ``now``."""
-        return self.paused_indefinitely or (
-            self.paused_until is not None and self.paused_until > now
-        )
+        return self.paused_indefinitely or (self.paused_until is not None and self.paused_until > now)
 
 
 def _person(row: aiosqlite.Row) -> Person:
@@ -77,9 +75,7 @@ async def set_zone(conn: aiosqlite.Connection, user_id: int, zone: str, now: dat
     )
 
 
-async def set_awaiting(
-    conn: aiosqlite.Connection, user_id: int, awaiting: str | None, now: datetime
-) -> None:
+async def set_awaiting(conn: aiosqlite.Connection, user_id: int, awaiting: str | None, now: datetime) -> None:
     """Remember which answer the bot asked for (None: nothing pending)."""
     await conn.execute(
         "UPDATE people SET awaiting = :awaiting, updated_at = :now WHERE user_id = :id",
@@ -87,9 +83,7 @@ async def set_awaiting(
     )
 
 
-async def set_pause(
-    conn: aiosqlite.Connection, user_id: int, until: datetime | None, now: datetime
-) -> None:
+async def set_pause(conn: aiosqlite.Connection, user_id: int, until: datetime | None, now: datetime) -> None:
     """Pause reminders until an instant, or (``until`` None) until the person resumes."""
     await conn.execute(
         "UPDATE people SET paused_until = :until, paused_indefinitely = :forever,"
@@ -106,8 +100,7 @@ async def set_pause(
 async def clear_pause(conn: aiosqlite.Connection, user_id: int, now: datetime) -> None:
     """End a pause."""
     await conn.execute(
-        "UPDATE people SET paused_until = NULL, paused_indefinitely = 0, updated_at = ?"
-        " WHERE user_id = ?",
+        "UPDATE people SET paused_until = NULL, paused_indefinitely = 0, updated_at = ? WHERE user_id = ?",
         (instant_to_db(now), user_id),
     )
 

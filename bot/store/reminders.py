@@ -83,9 +83,7 @@ async def add(
 
 async def remove(conn: aiosqlite.Connection, user_id: int, reminder_id: int) -> bool:
     """Remove one of the person's reminders; False if it is not theirs (or already gone)."""
-    cur = await conn.execute(
-        "DELETE FROM reminders WHERE id = ? AND user_id = ?", (reminder_id, user_id)
-    )
+    cur = await conn.execute("DELETE FROM reminders WHERE id = ? AND user_id = ?", (reminder_id, user_id))
     return cur.rowcount == 1
 
 
@@ -95,9 +93,7 @@ async def remove_all(conn: aiosqlite.Connection, user_id: int) -> int:
     return cur.rowcount
 
 
-async def set_next_due(
-    conn: aiosqlite.Connection, reminder_id: int, next_due: datetime | None
-) -> None:
+async def set_next_due(conn: aiosqlite.Connection, reminder_id: int, next_due: datetime | None) -> None:
     """Move a reminder's next due instant (None: hold it until something changes)."""
     await conn.execute(
         "UPDATE reminders SET next_due = ? WHERE id = ?",
@@ -128,8 +124,6 @@ async def due(conn: aiosqlite.Connection, now: datetime, limit: int) -> list[Due
 
 async def earliest_due(conn: aiosqlite.Connection) -> datetime | None:
     """The soonest next_due of any reminder (None if none is scheduled)."""
-    async with conn.execute(
-        "SELECT min(next_due) FROM reminders WHERE next_due != ?", (NEVER,)
-    ) as cur:
+    async with conn.execute("SELECT min(next_due) FROM reminders WHERE next_due != ?", (NEVER,)) as cur:
         row = await cur.fetchone()
     return instant_from_db(row[0]) if row and row[0] else None

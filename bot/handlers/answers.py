@@ -1,0 +1,127 @@
+"""Journeys 3 and 4, beyond plain messages: Bring to session, /bring, and /mood."""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta
+
+from telegram import Update
+
+from bot.context import BetweenContext
+from bot.errors import BadInput
+from bot.handlers.buttons import keyboard, pack
+from bot.handlers.common import language, own_press, reply, user_id
+from bot.handlers.safety import send_crisis_resources, suggests_crisis
+from bot.services import journal
+from bot.store import entries, moods, people
+from bot.store.entries import NewEntry
+
+MOOD_SCORES = range(1, 6)
+# A mood button pressed much later would log a feeling for a moment long gone.
+MOOD_BUTTON_LIFETIME = timedelta(hours=12)
+
+
+async def bring_button(update: Update, context: BetweenContext) -> None:
+    """📌 Bring to session, under an acknowledgement."""
+    press = await own_press(update, context)
+    if press is None:
+        return
+    query = update.callback_query
+    assert query is not None
+    flagged = bool(press.args and press.args[0].isdigit()) and await journal.flag(
+        context.db, press.owner, int(press.args[0])
+    )
+    await query.answer(context.renderer.line("flagged" if flagged else "button_stale"))
+    if flagged:
+        await query.edit_message_reply_markup(None)
+
+
+async def bring_command(update: Update, context: BetweenContext) -> None:
+    """/bring TEXT adds an item for the next session; /bring as a reply flags that message."""
+    message = update.effective_message
+    assert message is not None
+    owner = user_id(update)
+    text = message.text.partition(" ")[2].strip() if message.text else ""
+    now = context.clock.now()
+    if not text:
+        target = message.reply_to_message
+        if target is None:
+            raise BadInput("bring_empty")
+        async with context.db.read() as conn:
+            entry = await entries.by_message(conn, message.chat_id, target.message_id)
+        if entry is None or entry.user_id != owner:
+            raise BadInput("bring_not_kept")
+        await journal.flag(context.db, owner, entry.id)
+        await reply(update, context.renderer.line("flagged"))
+        return
+    crisis = suggests_crisis(context, text)
+    kept = await journal.keep(
+        context.db,
+        NewEntry(
+            user_id=owner,
+            chat_id=message.chat_id,
+            message_id=message.message_id,
+            kind="bring",
+            text=text,
+            file_id=None,
+            written_at=message.date.astimezone(UTC) if message.date else now,
+            bring=True,
+        ),
+        reply_to_message_id=None,
+        language_code=language(update),
+        now=now,
+        link_to_prompt=False,
+    )
+    if not kept.new:
+        return
+    if crisis:
+        await send_crisis_resources(update, context)
+    await reply(update, context.renderer.line("brought"))
+
+
+async def mood_command(update: Update, context: BetweenContext) -> None:
+    """/mood offers the 1-5 scale; /mood 4 logs it at once."""
+    args = context.args or []
+    owner = user_id(update)
+    if args:
+        score = parse_mood(" ".join(args))
+        await _log_mood(update, context, owner, score)
+        return
+    renderer = context.renderer
+    markup = keyboard(
+        [[(renderer.label("mood", score=s), pack("mood", owner, s))] for s in reversed(MOOD_SCORES)]
+    )
+    await reply(update, renderer.line("mood_ask"), markup)
+
+
+def parse_mood(text: str) -> int:
+    """A mood score 1..5 as typed after /mood."""
+    cleaned = text.strip()
+    if cleaned.isdigit() and int(cleaned) in MOOD_SCORES:
+        return int(cleaned)
+    raise BadInput("mood_invalid", text=cleaned[:30])
+
+
+async def mood_button(update: Update, context: BetweenContext) -> None:
+    """A tap on the mood scale."""
+    press = await own_press(update, context)
+    if press is None:
+        return
+    query = update.callback_query
+    assert query is not None
+    message_date = query.message.date if query.message else None
+    now = context.clock.now()
+    too_old = message_date is None or now - message_date > MOOD_BUTTON_LIFETIME
+    if too_old or not press.args or not press.args[0].isdigit() or int(press.args[0]) not in MOOD_SCORES:
+        await query.answer(context.renderer.line("button_stale"))
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await _log_mood(update, context, press.owner, int(press.args[0]))
+
+
+async def _log_mood(update: Update, context: BetweenContext, owner: int, score: int) -> None:
+    now = context.clock.now()
+    async with context.db.transaction() as conn:
+        await people.ensure(conn, owner, language(update), now)
+        await moods.add(conn, owner, score, now)
+    await reply(update, context.renderer.line("mood_logged", score=score))

@@ -1,0 +1,35 @@
+"""Queries about moods: a score from 1 to 5 with the time it was logged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import aiosqlite
+
+from bot.store.codec import instant_from_db, instant_to_db
+
+
+@dataclass(frozen=True)
+class Mood:
+    score: int
+    logged_at: datetime
+
+
+async def add(conn: aiosqlite.Connection, user_id: int, score: int, now: datetime) -> None:
+    """Log a mood score (1..5) at ``now``."""
+    await conn.execute(
+        "INSERT INTO moods (user_id, score, logged_at) VALUES (?, ?, ?)",
+        (user_id, score, instant_to_db(now)),
+    )
+
+
+async def between(conn: aiosqlite.Connection, user_id: int, start: datetime, end: datetime) -> list[Mood]:
+    """The person's moods logged in [start, end), oldest first."""
+    async with conn.execute(
+        "SELECT score, logged_at FROM moods WHERE user_id = ? AND logged_at >= ? AND logged_at < ?"
+        " ORDER BY logged_at",
+        (user_id, instant_to_db(start), instant_to_db(end)),
+    ) as cur:
+        rows = await cur.fetchall()
+    return [Mood(row["score"], instant_from_db(row["logged_at"])) for row in rows]  # type: ignore[arg-type]
