@@ -30,6 +30,10 @@ def _parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="copy the database consistently while the bot runs")
     backup.add_argument("file", help="where to write the copy")
     commands.add_parser("chat", help="try Between in this terminal, no Telegram account needed")
+    invite = commands.add_parser("invite", help="print an invite link (with BETWEEN_INVITE_ONLY)")
+    invite.add_argument("--uses", type=int, default=1, help="how many people may use it (default 1)")
+    invite.add_argument("--days", type=int, help="expire after this many days (default: never)")
+    invite.add_argument("--bot-username", help="skip asking Telegram for the bot's username")
     return parser
 
 
@@ -52,6 +56,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_migrate(settings))
         if args.command == "backup":
             return asyncio.run(_backup(settings, args.file))
+        if args.command == "invite":
+            from bot.invite_cli import make_invite
+
+            if args.uses < 1 or (args.days is not None and args.days < 1):
+                raise ConfigError("--uses and --days must be at least 1")
+            link = asyncio.run(
+                make_invite(settings, uses=args.uses, days=args.days, bot_username=args.bot_username)
+            )
+            print(link)
+            return 0
         if args.command == "chat":
             from bot.chat import chat
 

@@ -33,6 +33,7 @@ class Settings:
     api_url: str = DEFAULT_API_URL
     db_path: Path = Path("between.sqlite3")
     allowed_users: frozenset[int] | None = None
+    invite_only: bool = False
     log_level: str = "INFO"
     grace: timedelta = timedelta(hours=2)
     recap_lead: timedelta = timedelta(hours=2)
@@ -42,6 +43,11 @@ class Settings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8080
     poll_timeout: int = field(default=30)
+
+    @property
+    def restricted(self) -> bool:
+        """Whether only listed or invited people may use the bot."""
+        return self.allowed_users is not None or self.invite_only
 
     @property
     def file_api_url(self) -> str:
@@ -65,6 +71,7 @@ ENV_NAMES = {
     "api_url": "TELEGRAM_API_URL",
     "db_path": "BETWEEN_DB",
     "allowed_users": "BETWEEN_ALLOWED_USERS",
+    "invite_only": "BETWEEN_INVITE_ONLY",
     "log_level": "BETWEEN_LOG_LEVEL",
     "grace": "BETWEEN_GRACE_MINUTES",
     "recap_lead": "BETWEEN_RECAP_LEAD_MINUTES",
@@ -101,6 +108,11 @@ def load_settings(env: Mapping[str, str], overrides: Mapping[str, object] | None
         values["db_path"] = Path(str(raw["db_path"])).expanduser()
     if "allowed_users" in raw:
         values["allowed_users"] = _parse_ids(str(raw["allowed_users"]))
+    if "invite_only" in raw:
+        flag = str(raw["invite_only"]).strip().lower()
+        if flag not in ("1", "0", "true", "false", "yes", "no"):
+            raise ConfigError("BETWEEN_INVITE_ONLY must be true or false")
+        values["invite_only"] = flag in ("1", "true", "yes")
     if "log_level" in raw:
         level = str(raw["log_level"]).strip().upper()
         if level not in logging.getLevelNamesMapping():

@@ -23,8 +23,8 @@ class RedactToken(logging.Filter):
 
 def configure(level: str, token: str | None) -> None:
     """Log to stderr at ``level``. Library loggers stay at INFO or above even when DEBUG is
-    asked for: at DEBUG python-telegram-bot and httpx print whole updates and request bodies,
-    which hold what people wrote."""
+    asked for: at DEBUG python-telegram-bot prints whole updates, and aiosqlite prints every
+    statement with its parameters, and both hold what people wrote."""
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactToken(token))
@@ -32,7 +32,7 @@ def configure(level: str, token: str | None) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     quiet = max(logging.getLevelName(level), logging.INFO)
-    for name in ("telegram", "httpx", "httpcore", "apscheduler"):
+    for name in ("telegram", "httpx", "httpcore", "apscheduler", "aiosqlite"):
         logging.getLogger(name).setLevel(quiet)
     # httpx logs every request URL at INFO, and the URL contains the token.
     logging.getLogger("httpx").setLevel(max(quiet, logging.WARNING))

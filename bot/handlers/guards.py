@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop
@@ -9,7 +11,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.context import BetweenContext
 from bot.handlers.common import reply
 from bot.services.reminders import rearm
-from bot.store import people
+from bot.store import invites, people
 
 
 async def private_only(update: Update, context: BetweenContext) -> None:
@@ -26,16 +28,42 @@ async def private_only(update: Update, context: BetweenContext) -> None:
 
 
 async def allowed_only(update: Update, context: BetweenContext) -> None:
-    """With BETWEEN_ALLOWED_USERS set, anyone else gets one polite line and nothing is stored."""
-    allowed = context.settings.allowed_users
+    """When access is limited (a list of ids, or invite links), anyone else gets one polite line
+    and nothing is stored about them. Opening a valid invite link lets a person in."""
+    settings = context.settings
     user = update.effective_user
-    if allowed is None or (user is not None and user.id in allowed):
+    if not settings.restricted or user is None:
         return
+    if settings.allowed_users is not None and user.id in settings.allowed_users:
+        return
+    async with context.db.read() as conn:
+        if await invites.is_admitted(conn, user.id):
+            return
+    code = _invite_code(update)
+    if code is not None:
+        now = context.clock.now()
+        async with context.db.transaction() as conn:
+            if await invites.redeem(conn, code, now):
+                await invites.admit(conn, user.id, user.language_code, now)
+                return  # let /start greet them
+        await reply(update, context.renderer.line("invite_invalid"))
+        raise ApplicationHandlerStop
     if update.callback_query is not None:
         await update.callback_query.answer(context.renderer.line("not_allowed_plain"))
     elif update.message is not None:
         await reply(update, context.renderer.line("not_allowed"))
     raise ApplicationHandlerStop
+
+
+def _invite_code(update: Update) -> str | None:
+    """The code in "/start CODE" (what an invite link sends), if this update is one."""
+    message = update.message
+    if message is None or not message.text:
+        return None
+    parts = message.text.split()
+    if len(parts) == 2 and parts[0] == "/start" and re.fullmatch(r"[A-Za-z0-9_-]{1,64}", parts[1]):
+        return parts[1]
+    return None
 
 
 async def welcome_back(update: Update, context: BetweenContext) -> None:
