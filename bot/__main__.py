@@ -48,7 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         overrides.update(token=args.token, api_url=args.api_url, webhook_url=args.webhook)
     try:
         settings = load_settings(os.environ, overrides)
-        configure(settings.log_level, settings.token)
+        level = settings.log_level
+        if args.command == "chat" and not (args.log_level or os.environ.get("BETWEEN_LOG_LEVEL")):
+            level = "WARNING"  # the terminal is the conversation: keep routine lines out of it
+        configure(level, settings.token)
         if args.command == "run":
             settings.require_token()
             return asyncio.run(_run(settings))

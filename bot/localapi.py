@@ -824,6 +824,7 @@ class LocalBotAPI:
         clock: Callable[[], float] = time.time,
         bot_name: str = "Between",
         bot_username: str = "between_local_bot",
+        first_id: int = 1,
     ) -> None:
         self.token = token
         self.flood_limits = flood_limits
@@ -850,7 +851,10 @@ class LocalBotAPI:
         self._callback_counter = itertools.count(1)
 
         self._pending: list[dict[str, Any]] = []
-        self._next_update_id = 1
+        # Where update and message ids start. A stand-in serving a journal from an earlier run
+        # (`between chat`) starts above the ids that run used, as Telegram's ids only grow.
+        self._first_id = first_id
+        self._next_update_id = first_id
         self._confirmed_offset = 0
         self._allowed_updates: frozenset[str] | None = None
         self._poll_generation = 0
@@ -1057,7 +1061,9 @@ class LocalBotAPI:
                 user = self._users[user_id] = _User(user_id, first_name, language_code)
             else:
                 user.first_name, user.language_code = first_name, language_code
-            chat = self._chats.setdefault(user_id, _Chat(user_id, "private", first_name, user_id))
+            chat = self._chats.setdefault(
+                user_id, _Chat(user_id, "private", first_name, user_id, next_message_id=self._first_id)
+            )
             chat.title = first_name
             return user.as_dict()
 
@@ -1423,7 +1429,9 @@ class LocalBotAPI:
             raise ValueError("a chat_id other than the user's own needs chat_type group")
         chat = self._chats.get(chat_id)
         if chat is None:
-            chat = self._chats[chat_id] = _Chat(chat_id, chat_type, f"Group {abs(chat_id)}", None)
+            chat = self._chats[chat_id] = _Chat(
+                chat_id, chat_type, f"Group {abs(chat_id)}", None, next_message_id=self._first_id
+            )
         return chat
 
     def _person_posts(
