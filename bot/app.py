@@ -95,6 +95,7 @@ def _add_handlers(app: BetweenApp) -> None:
     app.add_handler(CallbackQueryHandler(onboarding.zone_button, pattern=r"^tz\??:"))
     app.add_handler(CallbackQueryHandler(reminders.reminder_button, pattern=r"^(rm|rmadd|rmdef|rmno):"))
     app.add_handler(CallbackQueryHandler(reminders.pause_button, pattern=r"^pause:"))
+    app.add_handler(CallbackQueryHandler(onboarding.settings_button, pattern=r"^set:"))
     app.add_handler(CallbackQueryHandler(prompting.prompt_button, pattern=r"^(later|another|skip):"))
     app.add_handler(CallbackQueryHandler(prompting.snooze_button, pattern=r"^snz:"))
     app.add_handler(CallbackQueryHandler(answers.bring_button, pattern=r"^bring:"))

@@ -106,3 +106,28 @@ async def test_sticker_before_onboarding_asks_for_zone_and_stores_nothing(harnes
     async with harness.runtime.db.read() as conn:
         async with conn.execute("SELECT count(*) FROM entries") as cur:
             assert (await cur.fetchone())[0] == 0
+
+
+async def test_polling_survives_a_500_and_a_429_from_telegram(harness):
+    alex = harness.person(1001)
+    harness.api.fail_next("getUpdates", status=500)
+    reply = await alex.says_one("/help")
+    assert "/remind" in reply.visible
+    harness.api.fail_next("getUpdates", status=429, retry_after=1)
+    reply = await alex.says_one("/start")
+    assert "Between" in reply.visible
+    assert {f.error_code for f in harness.api.failures("getUpdates")} >= {500, 429}
+
+
+async def test_settings_shows_everything_with_buttons(harness):
+    alex = harness.person(1001)
+    await alex.onboard()
+    await alex.says("/remind 20:00")
+    settings = await alex.says_one("/settings")
+    assert "Berlin" in settings.visible and "20:00" in settings.visible
+    (pause_menu,) = await alex.presses(settings, "Pause")
+    await alex.presses(pause_menu, "1 week")
+    settings = await alex.says_one("/settings")
+    assert "Paused until" in settings.visible
+    (resumed,) = await alex.presses(settings, "Resume")
+    assert "on again" in resumed.visible

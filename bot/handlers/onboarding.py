@@ -110,9 +110,51 @@ async def help_command(update: Update, context: BetweenContext) -> None:
 
 
 async def settings_command(update: Update, context: BetweenContext) -> None:
-    """Everything in one place: zone (and what later journeys add)."""
+    """Everything in one place: zone, reminders and pause, with buttons to change them."""
     now = context.clock.now()
+    owner = user_id(update)
     async with context.db.transaction() as conn:
-        person = await people.ensure(conn, user_id(update), language(update), now)
+        person = await people.ensure(conn, owner, language(update), now)
+        items = await reminders_store.for_person(conn, owner)
     zone = describe_zone(person.zone, now) if person.zone else None
-    await reply(update, context.renderer.render("settings.j2", zone=zone))
+    paused = person.paused(now)
+    renderer = context.renderer
+    rows = [
+        [(renderer.label("settings_zone"), pack("set", owner, "zone")),
+         (renderer.label("settings_reminders"), pack("set", owner, "remind"))],
+        [(renderer.label("settings_resume" if paused else "settings_pause"),
+          pack("set", owner, "resume" if paused else "pause"))],
+    ]  # fmt: skip
+    await reply(
+        update,
+        renderer.render(
+            "settings.j2",
+            zone=zone,
+            reminders=[reminders.reminder_view(r) for r in items],
+            paused=paused,
+            paused_until=reminders.local_view(person.paused_until, person.zone)
+            if paused and person.paused_until and person.zone
+            else None,
+        ),
+        keyboard(rows),
+    )
+
+
+async def settings_button(update: Update, context: BetweenContext) -> None:
+    """A button under /settings opens that part, exactly as its command would."""
+    press = await own_press(update, context)
+    if press is None:
+        return
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    context.args = []
+    choice = press.args[0] if press.args else ""
+    if choice == "zone":
+        await timezone(update, context)
+    elif choice == "remind":
+        await reminders.remind(update, context)
+    elif choice == "pause":
+        await reminders.pause(update, context)
+    elif choice == "resume":
+        await reminders.resume(update, context)
