@@ -129,7 +129,9 @@ class Dispatcher:
     async def _claim(self, now: datetime, report: TickReport) -> list[Delivery]:
         """Claim due reminders and snoozes in one transaction; return what is to be sent."""
         to_send: dict[int, Delivery] = {}  # one per person
-        async with self.db.transaction() as conn:
+        # Durable: a claim must be on disk before its prompt is sent, or a power loss could
+        # send it again.
+        async with self.db.transaction(durable=True) as conn:
             # Earlier claims whose send was interrupted (a crash, a network fault).
             for leftover in await deliveries.claimed(conn, BATCH):
                 if now - leftover.due_at > self.grace:

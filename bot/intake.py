@@ -9,12 +9,15 @@ drives ``getUpdates`` itself instead:
    (``INSERT ... ON CONFLICT DO NOTHING`` on update_id: a redelivered update is recognised).
 2. Only then raise the offset; the next ``getUpdates`` confirms the batch to Telegram. From here
    on the update lives in our database, whatever happens to the process.
-3. Hand each pending inbox row, oldest first, to ``Application.process_update`` (which awaits the
-   handlers to their end). Then mark it done, which also erases its payload.
+3. Hand each pending inbox row to ``Application.process_update`` (which awaits the handlers to
+   their end): each chat's updates in order, different people's side by side. Then mark the
+   batch done, which also erases the payloads.
 
 A crash between 1 and 2 makes Telegram deliver the batch again: the inbox ignores the ids it has.
-A crash during 3 leaves the row pending: it is handled again at the next start, and storage keyed
-on (chat, message) keeps a handler's second run from storing anything twice.
+A crash during 3 leaves the rows pending: they are handled again at the next start, and storage
+keyed on (chat, message) keeps a handler's second run from storing anything twice. Step 1 is the
+one commit made with synchronous=FULL; what handlers write can always be replayed from it (see
+bot/store/db.py).
 
 A handler that fails with a passing fault (network, Telegram 5xx/429, a locked database) leaves
 its update pending to be tried again; after ``MAX_ATTEMPTS``, or at once for any other error, the
@@ -44,6 +47,9 @@ from bot.store.db import Database
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+# Different people's updates are handled side by side (their handlers wait on Telegram, not on
+# each other); one person's stay in order.
+CHATS_AT_ONCE = 32
 RETRY_DELAYS = (1.0, 2.0, 5.0, 15.0, 30.0)  # seconds between polling retries after faults
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 
@@ -103,20 +109,34 @@ class Intake:
     async def accept(self, payloads: list[dict[str, Any]]) -> int:
         """Commit raw updates to the inbox (the durable step). Returns how many were new."""
         rows = [(p["update_id"], _chat_id(p), p) for p in payloads]
-        async with self.db.transaction() as conn:
+        async with self.db.transaction(durable=True) as conn:
             return await inbox.accept(conn, rows, self.clock.now())
 
     async def drain(self, *, include_failed: bool = False) -> None:
-        """Process every pending update in the inbox, oldest first."""
+        """Process every pending update in the inbox: per chat in order, chats side by side."""
         async with self._drain_lock:
             async with self.db.read() as conn:
                 items = await inbox.pending(conn, include_failed=include_failed)
+            by_chat: dict[int | None, list[inbox.InboxItem]] = {}
             for item in items:
-                await self._process(item)
+                by_chat.setdefault(_chat_id(item.payload), []).append(item)
+            done: list[int] = []
+            gate = asyncio.Semaphore(CHATS_AT_ONCE)
+
+            async def one_chat(queue: list[inbox.InboxItem]) -> None:
+                async with gate:
+                    for item in queue:
+                        if not await self._process(item):
+                            break  # keep this chat's order: the rest waits for the retry
+                        done.append(item.update_id)
+
+            await asyncio.gather(*(one_chat(queue) for queue in by_chat.values()))
             async with self.db.transaction() as conn:
+                await inbox.mark_done(conn, done, self.clock.now())
                 await inbox.prune(conn, self.clock.now())
 
-    async def _process(self, item: inbox.InboxItem) -> None:
+    async def _process(self, item: inbox.InboxItem) -> bool:
+        """Handle one update; False if it failed (its attempt is recorded)."""
         outcome = Outcome(item.update_id, attempt=item.attempts + 1)
         token = current_outcome.set(outcome)
         try:
@@ -124,11 +144,11 @@ class Intake:
             await self.application.process_update(update)
         finally:
             current_outcome.reset(token)
+        if outcome.error is None:
+            return True
         async with self.db.transaction() as conn:
-            if outcome.error is None:
-                await inbox.mark_done(conn, [item.update_id], self.clock.now())
-            else:
-                await inbox.mark_attempt(conn, item.update_id, failed=outcome.final)
+            await inbox.mark_attempt(conn, item.update_id, failed=outcome.final)
+        return False
 
     async def poll(self, stop: asyncio.Event) -> None:
         """Long-poll Telegram until ``stop`` is set, losing nothing (see the module docstring)."""

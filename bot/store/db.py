@@ -19,14 +19,18 @@ log = logging.getLogger(__name__)
 
 # Why each pragma:
 # - WAL: readers never block the writer, and a crash mid-write cannot corrupt the file.
-# - synchronous=FULL: a commit is on disk before we tell Telegram we have an update. NORMAL
-#   would be faster but may lose the last transactions on power loss; these are people's words.
+# - synchronous: FULL for the commits nothing else could replay (``durable=True``): the inbox
+#   (an update is on disk before Telegram is told we have it) and reminder claims (a prompt is
+#   recorded before it is sent). Every other write is derived from an inbox row and commits with
+#   NORMAL: a power loss may roll back the last of those, but WAL never reorders commits, so the
+#   inbox row's "done" mark (written after them) is rolled back too and the update is handled
+#   again at start. The next FULL commit makes everything before it durable as well.
+#   A process crash loses nothing either way: the data is already in the operating system.
 # - foreign_keys: erasing a person cascades to everything about them.
 # - busy_timeout: `between backup` and other tools may hold a lock briefly.
 # - secure_delete: deleted text is overwritten with zeros, not left in free pages.
 PRAGMAS = (
     "PRAGMA journal_mode = WAL",
-    "PRAGMA synchronous = FULL",
     "PRAGMA foreign_keys = ON",
     "PRAGMA busy_timeout = 5000",
     "PRAGMA secure_delete = ON",
@@ -36,21 +40,25 @@ PRAGMAS = (
 class Database:
     """One open SQLite database. Use :meth:`transaction` for writes and :meth:`read` for reads."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+    def __init__(self, conn: aiosqlite.Connection, path: str, synchronous: str = "NORMAL") -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
         self.path = path
+        self._synchronous = synchronous
 
     @classmethod
-    async def open(cls, path: str | Path, *, synchronous: str = "FULL") -> Database:
-        """Open (creating if needed) the database at ``path`` with Between's pragmas."""
+    async def open(cls, path: str | Path, *, synchronous: str = "NORMAL") -> Database:
+        """Open (creating if needed) the database at ``path`` with Between's pragmas.
+
+        ``synchronous`` is the level of ordinary commits (benchmarks compare FULL and NORMAL);
+        durable transactions always commit with FULL.
+        """
         conn = await aiosqlite.connect(str(path), isolation_level=None)
         conn.row_factory = aiosqlite.Row
         for pragma in PRAGMAS:
-            if pragma.startswith("PRAGMA synchronous"):
-                pragma = f"PRAGMA synchronous = {synchronous}"
             await conn.execute(pragma)
-        return cls(conn, str(path))
+        await conn.execute(f"PRAGMA synchronous = {synchronous}")
+        return cls(conn, str(path), synchronous)
 
     async def close(self) -> None:
         """Checkpoint the WAL into the main file and close."""
@@ -59,27 +67,38 @@ class Database:
             await self._conn.close()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A write transaction (BEGIN IMMEDIATE): committed on success, rolled back on error."""
+    async def transaction(self, *, durable: bool = False) -> AsyncIterator[aiosqlite.Connection]:
+        """A write transaction (BEGIN IMMEDIATE): committed on success, rolled back on error.
+
+        ``durable`` commits with synchronous=FULL: on disk, with everything before it, when this
+        returns. Use it for writes nothing could replay (see the note on PRAGMAS).
+        """
         async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            if durable:
+                await self._conn.execute("PRAGMA synchronous = FULL")
             try:
-                yield self._conn
-            except BaseException:
-                await self._conn.execute("ROLLBACK")
-                raise
-            else:
-                await self._conn.execute("COMMIT")
+                await self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._conn
+                except BaseException:
+                    await self._conn.execute("ROLLBACK")
+                    raise
+                else:
+                    await self._conn.execute("COMMIT")
+            finally:
+                if durable:
+                    await self._conn.execute(f"PRAGMA synchronous = {self._synchronous}")
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A consistent read (BEGIN DEFERRED) that never sees another task's half-done write."""
+        """Reads that never see another task's half-done write.
+
+        Every transaction holds the lock from BEGIN to COMMIT, so while we hold it the one
+        connection has no transaction open and each SELECT sees only committed data. (Reads that
+        must agree with each other across statements belong in a transaction.)
+        """
         async with self._lock:
-            await self._conn.execute("BEGIN")
-            try:
-                yield self._conn
-            finally:
-                await self._conn.execute("COMMIT")
+            yield self._conn
 
     @asynccontextmanager
     async def raw(self) -> AsyncIterator[aiosqlite.Connection]:

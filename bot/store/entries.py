@@ -65,12 +65,12 @@ def _entry(row: aiosqlite.Row) -> Entry:
 
 async def add(conn: aiosqlite.Connection, entry: NewEntry) -> tuple[Entry, bool]:
     """Store a message once. Returns (the stored entry, True if it was new)."""
-    cur = await conn.execute(
+    async with conn.execute(
         "INSERT INTO entries (user_id, chat_id, message_id, delivery_id, prompt_id, kind, text,"
         " file_id, written_at, bring)"
         " VALUES (:user_id, :chat_id, :message_id, :delivery_id, :prompt_id, :kind, :text,"
         " :file_id, :written_at, :bring)"
-        " ON CONFLICT (chat_id, message_id) DO NOTHING",
+        " ON CONFLICT (chat_id, message_id) DO NOTHING RETURNING *",
         {
             "user_id": entry.user_id,
             "chat_id": entry.chat_id,
@@ -83,10 +83,13 @@ async def add(conn: aiosqlite.Connection, entry: NewEntry) -> tuple[Entry, bool]
             "written_at": instant_to_db(entry.written_at),
             "bring": int(entry.bring),
         },
-    )
+    ) as cur:
+        row = await cur.fetchone()
+    if row is not None:
+        return _entry(row), True
     stored = await by_message(conn, entry.chat_id, entry.message_id)
     assert stored is not None
-    return stored, cur.rowcount == 1
+    return stored, False
 
 
 async def by_message(conn: aiosqlite.Connection, chat_id: int, message_id: int) -> Entry | None:

@@ -53,16 +53,17 @@ async def ensure(
 ) -> Person:
     """Return the person, creating their record on first contact. Never resets anything."""
     stamp = instant_to_db(now)
-    await conn.execute(
+    async with conn.execute(
         "INSERT INTO people (user_id, language_code, created_at, updated_at)"
         " VALUES (:id, :lang, :now, :now)"
         " ON CONFLICT (user_id) DO UPDATE SET"
-        "   language_code = coalesce(excluded.language_code, people.language_code)",
+        "   language_code = coalesce(excluded.language_code, people.language_code)"
+        " RETURNING *",
         {"id": user_id, "lang": language_code, "now": stamp},
-    )
-    person = await get(conn, user_id)
-    assert person is not None
-    return person
+    ) as cur:
+        row = await cur.fetchone()
+    assert row is not None
+    return _person(row)
 
 
 async def set_zone(conn: aiosqlite.Connection, user_id: int, zone: str, now: datetime) -> None:
