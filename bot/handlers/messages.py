@@ -103,7 +103,11 @@ async def on_message(update: Update, context: BetweenContext) -> None:
         now=now,
     )
     if not kept.new:
-        return  # delivered twice: stored and acknowledged the first time
+        # Stored before: a redelivery, or a replay after a crash that may have come between
+        # storing and acknowledging. Setting the same reaction again changes nothing if the
+        # first one arrived, and acknowledges the message if it did not.
+        await _react(message, context)
+        return
     if crisis:
         await send_crisis_resources(update, context)
     await _acknowledge(update, context, message, kept)
@@ -124,12 +128,18 @@ async def _acknowledge(update: Update, context: BetweenContext, message: Message
             renderer.line("answer_kept"),
             keyboard([[(renderer.label("bring_to_session"), bring)]]),
         )
-    else:
-        try:
-            await message.set_reaction(ACK_REACTION)
-        except BadRequest:
-            # Reactions can be off in a chat; a short line does the same job.
-            await reply(update, renderer.line("note_kept"))
+    elif not await _react(message, context):
+        # Reactions can be off in a chat; a short line does the same job.
+        await reply(update, renderer.line("note_kept"))
+
+
+async def _react(message: Message, context: BetweenContext) -> bool:
+    """The quiet acknowledgement: a ✍ reaction on the person's message. False if refused."""
+    try:
+        await message.set_reaction(ACK_REACTION)
+    except BadRequest:
+        return False
+    return True
 
 
 async def _on_edit(update: Update, context: BetweenContext, message: Message) -> None:
