@@ -1,0 +1,204 @@
+"""Reading what people type after ``/session``: a day, a time and a repetition, or an action.
+
+``/session tue 17:00 weekly``, ``/session 2026-11-24 17:00``, ``/session every other thursday
+5pm``, ``/session tomorrow 9:30 once``, ``/session done``, ``/session skip``, ``/session stop``.
+Pure: the person's local "now" is an argument, and refusals are ``BadInput`` codes listed in
+``SESSION_BAD_INPUT_CODES`` (besides ``input_too_long``, ``date_invalid``, ``time_invalid`` and
+``time_ambiguous`` from :mod:`bot.parsing`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from bot.errors import BadInput
+from bot.parsing import MAX_INPUT_CHARS, parse_clock_time, parse_date
+
+# A session further ahead than this is almost certainly a typo (a wrong year).
+MAX_AHEAD_DAYS = 365
+
+SESSION_BAD_INPUT_CODES: dict[str, tuple[str, ...]] = {
+    "session_invalid": ("text",),
+    "session_no_time": (),
+    "session_no_date": (),
+    "session_past": ("date", "time"),
+    "session_too_far": ("max_days",),
+}
+
+ONCE, WEEKLY, FORTNIGHTLY = 0, 7, 14
+
+_ACTIONS = {
+    "done": "done",
+    "held": "done",
+    "had it": "done",
+    "just had it": "done",
+    "happened": "done",
+    "skip": "skip",
+    "skip one": "skip",
+    "skip next": "skip",
+    "skip the next one": "skip",
+    "stop": "stop",
+    "off": "stop",
+    "cancel": "stop",
+    "clear": "stop",
+    "none": "stop",
+}
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_REPEATS = (
+    (re.compile(r"\b(?:every|each)\s+(?:other|second|2nd|2|two)\s+weeks?\b|\bevery\s+fortnight\b"
+                r"|\bfortnightly\b|\bbi-?weekly\b"), FORTNIGHTLY),
+    (re.compile(r"\bweekly\b|\b(?:every|each)\s+week\b|\bonce\s+a\s+week\b"), WEEKLY),
+    (re.compile(r"\bone[\s-]?(?:off|time)\b|\bjust\s+once\b|\bonce\b|\bno\s+repeat(?:ing|s)?\b"
+                r"|\bnot\s+repeating\b"), ONCE),
+)  # fmt: skip
+# "every tuesday" / "every other tuesday": a repetition that also names the day, which stays.
+_EVERY_DAY_NAME = re.compile(r"\b(?:every|each)\s+(?:(?P<other>other|second|2nd)\s+)?(?=(?P<day>[a-z]+)\b)")
+_FILLERS = frozenset({"at", "on", "from", "starting", "this", "is", "it's", "its", "next-session"})
+_TIME_START = re.compile(r"\d|noon$|midday$|midnight$")
+_STRONG_TIME = re.compile(r"[:h]|[ap]\.?m\.?$|^(?:noon|midday|midnight)$")
+_MERIDIEM = frozenset({"am", "pm", "a.m.", "p.m.", "a.m", "p.m"})
+
+
+@dataclass(frozen=True)
+class SessionSpec:
+    """What ``/session ...`` asked for.
+
+    ``action`` is ``show`` (no arguments), ``done``, ``skip``, ``stop`` or ``set``. For ``set``,
+    ``day`` and ``at`` are the local date and wall-clock time of the next session, and
+    ``repeat_days`` its repetition (0, 7 or 14), or None when the person did not say (the
+    current plan's repetition stays; without a plan, it happens once).
+    """
+
+    action: str
+    day: date | None = None
+    at: time | None = None
+    repeat_days: int | None = None
+
+
+def _normal(text: str) -> tuple[str, str]:
+    stripped = text.strip()
+    if len(stripped) > MAX_INPUT_CHARS:
+        raise BadInput("input_too_long", limit=MAX_INPUT_CHARS)
+    normal = unicodedata.normalize("NFKC", stripped).lower()
+    normal = normal.replace("\u2212", "-").replace("\u2013", "-").replace("\u2014", "-")
+    return stripped, " ".join(normal.replace(",", " ").split())
+
+
+def weekday_of(word: str) -> int | None:
+    """Monday=0 .. Sunday=6 for a day name or a prefix of at least two letters (``tu``, ``thurs``)."""
+    for candidate in (word, word[:-1] if word.endswith("s") else ""):
+        if len(candidate) >= 2:
+            for index, name in enumerate(_DAY_NAMES):
+                if name.startswith(candidate):
+                    return index
+    return None
+
+
+def _take_repeat(normal: str, typed: str) -> tuple[int | None, str]:
+    """The repetition named in the text (None if none), and the text without it."""
+    found: set[int] = set()
+    for pattern, days in _REPEATS:
+        if pattern.search(normal):
+            found.add(days)
+            normal = pattern.sub(" ", normal)
+    for match in list(_EVERY_DAY_NAME.finditer(normal)):
+        if weekday_of(match["day"]) is not None:
+            found.add(FORTNIGHTLY if match["other"] else WEEKLY)
+    normal = _EVERY_DAY_NAME.sub(lambda m: " " if weekday_of(m["day"]) is not None else m.group(0), normal)
+    if len(found) > 1:
+        raise BadInput("session_invalid", text=typed)
+    return next(iter(found), None), " ".join(normal.split())
+
+
+def _take_time(tokens: list[str], typed: str) -> tuple[time | None, list[str]]:
+    """The clock time among the tokens (``17:00``, ``5pm``, ``5 pm``), and the other tokens.
+
+    A time written with ``:``, ``h`` or am/pm wins over one with a dot, which could be a date
+    (``12.11`` is 12 November in ``/session 12.11 17:00``).
+    """
+    joined: list[str] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        if token[:1].isdigit() and following in _MERIDIEM:
+            token = f"{token} {following}"
+            index += 1
+        joined.append(token)
+        index += 1
+    strong: list[int] = []
+    weak: list[int] = []
+    for position, token in enumerate(joined):
+        if not _TIME_START.match(token):
+            continue
+        try:
+            parse_clock_time(token)
+        except BadInput:
+            if _STRONG_TIME.search(token):
+                raise  # "25:00" was meant as a time: say what is wrong with it
+            continue
+        (strong if _STRONG_TIME.search(token) else weak).append(position)
+    chosen = strong or weak
+    if len(chosen) > 1:
+        raise BadInput("session_invalid", text=typed)
+    if not chosen:
+        return None, joined
+    position = chosen[0]
+    return parse_clock_time(joined[position]), joined[:position] + joined[position + 1 :]
+
+
+def _day(words: list[str], at: time | None, local_now: datetime) -> date:
+    """The session's local date. A bare weekday that is today means today if the time is ahead."""
+    text = " ".join(words)
+    today = local_now.date()
+    if len(words) == 1 and (weekday := weekday_of(words[0])) is not None and weekday == today.weekday():
+        if at is None or at > local_now.time().replace(second=0, microsecond=0):
+            return today
+    return parse_date(text, today=today)
+
+
+def parse_session_args(args: list[str], *, local_now: datetime) -> SessionSpec:
+    """Understand ``/session`` arguments, given the person's local current date and time.
+
+    Raises ``session_invalid`` (``text``) for words that are neither a day, a time nor a
+    repetition; ``date_invalid`` (``text``) for a day that does not exist (``31/02``);
+    ``session_no_time`` / ``session_no_date`` when half is missing; ``session_past`` (``date``,
+    ``time``) for a moment already gone; ``session_too_far`` (``max_days``) beyond a year.
+    """
+    typed, normal = _normal(" ".join(args))
+    if not normal:
+        return SessionSpec("show")
+    if normal in _ACTIONS:
+        return SessionSpec(_ACTIONS[normal])
+    repeat, rest = _take_repeat(normal, typed)
+    tokens = [t for t in rest.split() if t not in _FILLERS]
+    at, words = _take_time(tokens, typed)
+    if words:
+        try:
+            day = _day(words, at, local_now)
+        except BadInput:
+            # "tue 5": the 5 was meant as a time, but morning or evening is a guess.
+            bare = [w for w in words if w.isdigit() and int(w) <= 23]
+            if at is None and bare:
+                raise BadInput("time_ambiguous", text=bare[-1]) from None
+            # "31/02" is a date that does not exist; "someday maybe" is not a date at all.
+            if any(char.isdigit() for char in " ".join(words)):
+                raise BadInput("date_invalid", text=" ".join(words)) from None
+            raise BadInput("session_invalid", text=typed) from None
+    elif at is None:
+        if repeat is not None:
+            raise BadInput("session_no_date")
+        raise BadInput("session_invalid", text=typed)
+    else:
+        raise BadInput("session_no_date")
+    if at is None:
+        raise BadInput("session_no_time")
+    when = datetime.combine(day, at)
+    if when <= local_now.replace(tzinfo=None, second=0, microsecond=0):
+        raise BadInput("session_past", date=day.isoformat(), time=at.strftime("%H:%M"))
+    if day > local_now.date() + timedelta(days=MAX_AHEAD_DAYS):
+        raise BadInput("session_too_far", max_days=MAX_AHEAD_DAYS)
+    return SessionSpec("set", day=day, at=at, repeat_days=repeat)
