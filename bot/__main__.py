@@ -29,6 +29,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="apply pending database migrations")
     backup = commands.add_parser("backup", help="copy the database consistently while the bot runs")
     backup.add_argument("file", help="where to write the copy")
+    restore = commands.add_parser("import", help="load a person's /export JSON file into the database")
+    restore.add_argument("file", help="the between-export-....json file")
+    restore.add_argument("--user-id", type=int, help="whose data it becomes (default: the id in the file)")
     commands.add_parser("chat", help="try Between in this terminal, no Telegram account needed")
     invite = commands.add_parser("invite", help="print an invite link (with BETWEEN_INVITE_ONLY)")
     invite.add_argument("--uses", type=int, default=1, help="how many people may use it (default 1)")
@@ -59,6 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_migrate(settings))
         if args.command == "backup":
             return asyncio.run(_backup(settings, args.file))
+        if args.command == "import":
+            from bot.importer import run_import
+
+            return asyncio.run(run_import(settings, args.file, user_id=args.user_id))
         if args.command == "invite":
             from bot.invite_cli import make_invite
 

@@ -21,7 +21,18 @@ from telegram.ext import (
 from bot.clock import Clock
 from bot.config import Settings
 from bot.context import BetweenContext, Resources
-from bot.handlers import answers, fallback, guards, messages, onboarding, prompting, reminders
+from bot.handlers import (
+    answers,
+    data,
+    fallback,
+    guards,
+    messages,
+    onboarding,
+    prompting,
+    recap,
+    reminders,
+    sessions,
+)
 from bot.handlers.errors import on_error
 from bot.prompts import load_catalogue
 from bot.render import Renderer
@@ -90,6 +101,11 @@ def _add_handlers(app: BetweenApp) -> None:
     app.add_handler(CommandHandler("prompt", prompting.prompt_now))
     app.add_handler(CommandHandler("bring", answers.bring_command))
     app.add_handler(CommandHandler("mood", answers.mood_command))
+
+    data.add_handlers(app)
+
+    sessions.add_handlers(app)
+    recap.add_handlers(app)
 
     # Buttons. Each pattern names an action prefix from bot/handlers/buttons.py.
     app.add_handler(CallbackQueryHandler(onboarding.zone_button, pattern=r"^tz\??:"))

@@ -33,12 +33,15 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application
 
 from bot.clock import Clock
-from bot.prompts import Catalogue
+from bot.handlers.recap import send_recap
+from bot.prompts import Catalogue, Situation
 from bot.render import Renderer
 from bot.schedule import next_due
-from bot.services.prompting import choose_for, prompt_message
+from bot.services import recap as recap_service
+from bot.services import sessions as session_rules
+from bot.services.prompting import choose_for, prompt_message, situation_for
 from bot.services.reminders import fire_after, rearm
-from bot.store import deliveries, people, reminders
+from bot.store import deliveries, people, reminders, sessions
 from bot.store.db import Database
 from bot.store.deliveries import Delivery
 from bot.timezones import zone_from_name
@@ -61,6 +64,7 @@ class TickReport:
     held: int = 0
     failed: int = 0
     resumed: int = 0
+    recaps: int = 0
     retry_later: int = 0
     delivery_ids: list[int] = field(default_factory=list)
 
@@ -82,6 +86,7 @@ class Dispatcher:
         catalogue: Catalogue,
         *,
         grace: timedelta,
+        recap_lead: timedelta,
     ) -> None:
         self.application = application
         self.db = db
@@ -89,6 +94,7 @@ class Dispatcher:
         self.renderer = renderer
         self.catalogue = catalogue
         self.grace = grace
+        self.recap_lead = recap_lead
         self._lock = asyncio.Lock()
 
     async def tick(self) -> TickReport:
@@ -97,6 +103,7 @@ class Dispatcher:
             report = TickReport()
             now = self.clock.now()
             await self._resume_ended_pauses(now, report)
+            await self._sessions(now, report)
             while True:
                 batch = await self._claim(now, report)
                 if not batch:
@@ -121,6 +128,7 @@ class Dispatcher:
             candidates = [
                 await reminders.earliest_due(conn),
                 await deliveries.earliest_snooze(conn),
+                await sessions.earliest_event(conn),
                 *[p.paused_until for p in await people.pauses_ended(conn, now + MAX_WAIT, 1)],
             ]
         soonest = min([c for c in candidates if c is not None], default=now + MAX_WAIT)
@@ -216,8 +224,11 @@ class Dispatcher:
         async with self.db.transaction() as conn:
             prompt = self.catalogue.get(delivery.prompt_id) if delivery.prompt_id else None
             if prompt is None:
-                prompt = await choose_for(conn, self.catalogue, user_id, now)
+                situation = await situation_for(conn, self.catalogue, user_id, now)
+                prompt = await choose_for(conn, self.catalogue, user_id, now, situation=situation)
                 await deliveries.set_prompt(conn, delivery.id, prompt.id)
+                if situation is Situation.AFTER_SESSION:
+                    await sessions.clear_practice_due(conn, user_id)
         text, markup = prompt_message(self.renderer, prompt, user_id, delivery.id)
         try:
             message = await self.application.bot.send_message(
@@ -245,6 +256,34 @@ class Dispatcher:
             await deliveries.mark_sent(conn, delivery.id, message.message_id, self.clock.now())
         report.sent += 1
         report.delivery_ids.append(delivery.id)
+
+    async def _sessions(self, now: datetime, report: TickReport) -> None:
+        """Sessions whose time came are held (the next prompt asks what to practise); recaps due
+        before a session go out, each at most once, never while paused."""
+        async with self.db.transaction(durable=True) as conn:
+            await session_rules.sessions_passed(conn, now, lead=self.recap_lead)
+            due = await sessions.recaps_due(conn, now, BATCH)
+            for plan in due:
+                await sessions.clear_recap_due(conn, plan.user_id)  # claimed: never twice
+        for plan in due:
+            assert plan.recap_due is not None
+            async with self.db.read() as conn:
+                person = await people.get(conn, plan.user_id)
+            if person is None or not person.active or person.paused(now):
+                continue
+            if now - plan.recap_due > self.grace or plan.next_at <= now:
+                continue  # too late to help (after downtime): the person can still ask /recap
+            async with self.db.transaction() as conn:
+                zone = await recap_service.zone_of(conn, plan.user_id)
+                result = await recap_service.build(
+                    conn, self.catalogue, plan.user_id, now, zone, None, lead=self.recap_lead
+                )
+            try:
+                await send_recap(self.application.bot, plan.user_id, self.renderer, result)
+            except (Forbidden, BadRequest, NetworkError) as error:
+                log.warning("recap for %d not sent: %s", plan.user_id, type(error).__name__)
+                continue
+            report.recaps += 1
 
     async def _resume_ended_pauses(self, now: datetime, report: TickReport) -> None:
         async with self.db.transaction() as conn:

@@ -29,7 +29,13 @@ class Runtime:
         self.intake = Intake(app, db, clock, poll_timeout=settings.poll_timeout)
         resources = app.bot_data["resources"]
         self.dispatcher = Dispatcher(
-            app, db, clock, resources.renderer, resources.catalogue, grace=settings.grace
+            app,
+            db,
+            clock,
+            resources.renderer,
+            resources.catalogue,
+            grace=settings.grace,
+            recap_lead=settings.recap_lead,
         )
         self.timer: DispatchTimer | None = None
 

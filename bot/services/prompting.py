@@ -8,12 +8,38 @@ import aiosqlite
 from telegram import InlineKeyboardMarkup
 
 from bot.handlers.buttons import keyboard, pack
-from bot.prompts import Asked, Catalogue, Prompt, Situation, choose_prompt
+from bot.prompts import SESSION_QUESTIONS, Asked, Catalogue, Prompt, Situation, choose_prompt
 from bot.render import Renderer
-from bot.store import deliveries
+from bot.store import deliveries, people, sessions
+from bot.timezones import zone_from_name
 
 # How much history the chooser sees: enough to rotate themes fairly (it never repeats within 14).
 HISTORY = timedelta(days=60)
+# "The day before a session": the session is on the next local date. The question about what
+# to bring is asked once in this stretch.
+QUESTIONS_LOOKBACK = timedelta(hours=36)
+
+
+async def situation_for(
+    conn: aiosqlite.Connection, catalogue: Catalogue, user_id: int, now: datetime
+) -> Situation:
+    """Where the person stands relative to their sessions, for the next reminder's prompt.
+
+    Right after a session (``practice_due``): ask what they want to practise. The day before
+    one: ask once what they are bringing. Otherwise an ordinary prompt.
+    """
+    if await sessions.practice_due(conn, user_id):
+        return Situation.AFTER_SESSION
+    plan = await sessions.get_plan(conn, user_id)
+    person = await people.get(conn, user_id)
+    if plan is None or person is None or person.zone is None:
+        return Situation.ORDINARY
+    zone = zone_from_name(person.zone)
+    if plan.next_at.astimezone(zone).date() != now.astimezone(zone).date() + timedelta(days=1):
+        return Situation.ORDINARY
+    recent = await deliveries.recent_prompts(conn, user_id, now - QUESTIONS_LOOKBACK)
+    asked = {catalogue.get(prompt_id).theme for prompt_id, _ in recent if catalogue.get(prompt_id)}  # type: ignore[union-attr]
+    return Situation.ORDINARY if SESSION_QUESTIONS in asked else Situation.DAY_BEFORE_SESSION
 
 
 async def choose_for(

@@ -124,3 +124,44 @@ async def last_held(conn: aiosqlite.Connection, user_id: int, until: datetime) -
 async def set_practice_due(conn: aiosqlite.Connection, user_id: int) -> None:
     """Ask the next reminder to be the "what do you want to practise?" question."""
     await conn.execute("UPDATE people SET practice_due = 1 WHERE user_id = ?", (user_id,))
+
+
+async def clear_practice_due(conn: aiosqlite.Connection, user_id: int) -> None:
+    """The "what do you want to practise?" question was asked."""
+    await conn.execute("UPDATE people SET practice_due = 0 WHERE user_id = ?", (user_id,))
+
+
+async def practice_due(conn: aiosqlite.Connection, user_id: int) -> bool:
+    """Whether the next reminder should ask what the person wants to practise."""
+    async with conn.execute("SELECT practice_due FROM people WHERE user_id = ?", (user_id,)) as cur:
+        row = await cur.fetchone()
+    return bool(row and row[0])
+
+
+async def recaps_due(conn: aiosqlite.Connection, now: datetime, limit: int) -> list[Plan]:
+    """Plans whose automatic recap should go now (served by session_plans_recap_due)."""
+    async with conn.execute(
+        "SELECT * FROM session_plans WHERE recap_due IS NOT NULL AND recap_due <= ?"
+        " ORDER BY recap_due LIMIT ?",
+        (instant_to_db(now), limit),
+    ) as cur:
+        return [_plan(row) for row in await cur.fetchall()]
+
+
+async def clear_recap_due(conn: aiosqlite.Connection, user_id: int) -> None:
+    """Claim a plan's automatic recap: once cleared, it cannot go again for this session."""
+    await conn.execute("UPDATE session_plans SET recap_due = NULL WHERE user_id = ?", (user_id,))
+
+
+async def earliest_event(conn: aiosqlite.Connection) -> datetime | None:
+    """The soonest recap due or session time of any plan (for the dispatcher's timer).
+
+    Two aggregates, each answered from its index without a scan.
+    """
+    async with conn.execute(
+        "SELECT (SELECT min(recap_due) FROM session_plans WHERE recap_due IS NOT NULL),"
+        " (SELECT min(next_at) FROM session_plans)"
+    ) as cur:
+        row = await cur.fetchone()
+    found = [instant_from_db(value) for value in (row or ()) if value]
+    return min((f for f in found if f is not None), default=None)

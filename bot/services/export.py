@@ -1,0 +1,565 @@
+"""A person's data as files: Markdown to read, JSON to move (format in docs/export-format.md).
+
+The JSON document is built from :class:`~bot.store.export.PersonData` and parsed back into it,
+both here, so the format lives in one place. Reading a document is strict: anything that is not
+exactly what this version writes is refused with a reason that names the field, never its value
+(the operator sees the reason; the value may be what a person wrote).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, tzinfo
+from typing import Any
+
+from bot.errors import BadInput
+from bot.prompts import Catalogue
+from bot.render import Renderer
+from bot.services.reminders import rearm
+from bot.store import export as store
+from bot.store.db import Database
+from bot.store.export import (
+    DeliveryRecord,
+    EntryRecord,
+    MoodRecord,
+    PersonData,
+    PersonRecord,
+    ReminderRecord,
+    SessionPlanRecord,
+)
+from bot.timezones import zone_from_name
+
+FORMAT = "between-export"
+VERSION = 1
+
+WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+ENTRY_KINDS = frozenset({"text", "voice", "photo", "sticker", "document", "video", "audio", "bring"})
+DELIVERY_KINDS = frozenset({"prompt", "snooze", "on_demand"})
+DELIVERY_STATES = frozenset({"scheduled", "claimed", "sent", "skipped", "missed", "failed"})
+REPEAT_DAYS = frozenset({0, 7, 14})
+
+_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+_CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+_INSTANT_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+class ExportFormatError(Exception):
+    """A document that is not a Between export this version can read; the message says why."""
+
+
+class AlreadyHasData(Exception):
+    """The target database already has a record of that person."""
+
+
+@dataclass(frozen=True)
+class ExportFiles:
+    """The two files /export sends."""
+
+    markdown_name: str
+    markdown: bytes
+    json_name: str
+    json: bytes
+
+
+# --- reading the database ---------------------------------------------------------------------
+
+
+async def collect(db: Database, user_id: int) -> PersonData | None:
+    """Everything about the person, in one consistent read; None when there is nothing to export.
+
+    A bare record (someone who only said /start) has nothing they wrote or chose, so it is not
+    worth two files.
+    """
+    async with db.read() as conn:
+        data = await store.load(conn, user_id)
+    return None if data is None or data.empty else data
+
+
+async def export_files(
+    db: Database, renderer: Renderer, catalogue: Catalogue, user_id: int, now: datetime
+) -> ExportFiles | None:
+    """The Markdown and JSON files for the person, or None when there is nothing to export."""
+    data = await collect(db, user_id)
+    if data is None:
+        return None
+    stem = f"between-export-{_local_date(now, data.person.zone).isoformat()}"
+    return ExportFiles(
+        markdown_name=f"{stem}.md",
+        markdown=(render_markdown(renderer, data, catalogue, now) + "\n").encode(),
+        json_name=f"{stem}.json",
+        json=dump(to_document(user_id, data, catalogue, now)),
+    )
+
+
+async def import_person(db: Database, user_id: int, data: PersonData, now: datetime) -> None:
+    """Store a whole person in one transaction; reminders are re-armed from ``now``.
+
+    Raises AlreadyHasData (and changes nothing) if the database knows the person already.
+    """
+    async with db.transaction() as conn:
+        if await store.exists(conn, user_id):
+            raise AlreadyHasData(user_id)
+        await store.insert(conn, user_id, data, now)
+        await rearm(conn, user_id, now)
+
+
+# --- the JSON document --------------------------------------------------------------------------
+
+
+def dump(document: dict[str, Any]) -> bytes:
+    """The document as the bytes of the .json file (stable: same document, same bytes)."""
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def to_document(user_id: int, data: PersonData, catalogue: Catalogue, now: datetime) -> dict[str, Any]:
+    """The versioned JSON document for the person (see docs/export-format.md)."""
+    person = data.person
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": _instant(now),
+        "user_id": user_id,
+        "person": {
+            "created_at": _instant(person.created_at),
+            "language_code": person.language_code,
+            "zone": person.zone,
+            "paused_until": _instant(person.paused_until),
+            "paused_indefinitely": person.paused_indefinitely,
+            "reachable": person.active,
+            "practice_due": person.practice_due,
+            "admitted": person.admitted,
+        },
+        "reminders": [
+            {
+                "ref": _ref("r", i),
+                "at": r.at,
+                "days": [WEEKDAY_KEYS[d] for d in sorted(r.days)],
+                "created_at": _instant(r.created_at),
+            }
+            for i, r in enumerate(data.reminders)
+        ],
+        "deliveries": [
+            {
+                "ref": _ref("d", i),
+                "reminder": _ref("r", d.reminder),
+                "kind": d.kind,
+                "prompt": _prompt(catalogue, d.prompt_id),
+                "due_at": _instant(d.due_at),
+                "state": d.state,
+                "created_at": _instant(d.created_at),
+                "sent_at": _instant(d.sent_at),
+            }
+            for i, d in enumerate(data.deliveries)
+        ],
+        "entries": [
+            {
+                "written_at": _instant(e.written_at),
+                "kind": e.kind,
+                "text": e.text,
+                "first_text": e.first_text,
+                "edited_at": _instant(e.edited_at),
+                "file_id": e.file_id,
+                "delivery": _ref("d", e.delivery),
+                "prompt": _prompt(catalogue, e.prompt_id),
+                "bring": e.bring,
+                "discussed_at": _instant(e.discussed_at),
+            }
+            for e in data.entries
+        ],
+        "moods": [{"score": m.score, "logged_at": _instant(m.logged_at)} for m in data.moods],
+        "session_plan": (
+            {
+                "next_at": _instant(data.session_plan.next_at),
+                "local_time": data.session_plan.local_time,
+                "repeat_days": data.session_plan.repeat_days,
+                "recap_due": _instant(data.session_plan.recap_due),
+            }
+            if data.session_plan
+            else None
+        ),
+        "sessions_held": [{"happened_at": _instant(h)} for h in data.sessions_held],
+    }
+
+
+def _instant(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).strftime(_INSTANT_FORMAT) if value is not None else None
+
+
+def _ref(prefix: str, position: int | None) -> str | None:
+    return f"{prefix}{position + 1}" if position is not None else None
+
+
+def _prompt(catalogue: Catalogue, prompt_id: str | None) -> dict[str, Any] | None:
+    """A prompt as exported: its id always, its wording and theme while the catalogue has them."""
+    if prompt_id is None:
+        return None
+    prompt = catalogue.get(prompt_id)
+    theme = catalogue.themes.get(prompt.theme) if prompt else None
+    return {
+        "id": prompt_id,
+        "text": prompt.text if prompt else None,
+        "theme": prompt.theme if prompt else None,
+        "theme_title": theme.title if theme else None,
+    }
+
+
+def parse(raw: bytes) -> tuple[int, PersonData]:
+    """Read an export file's bytes: (the user id in it, the data). Raises ExportFormatError."""
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ExportFormatError("the file is not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise ExportFormatError(f"the file is not valid JSON (line {error.lineno})") from None
+    return from_document(document)
+
+
+def from_document(document: object) -> tuple[int, PersonData]:
+    """Check a parsed JSON document and turn it into (user id, data). Raises ExportFormatError."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ExportFormatError(f'this is not a Between export (no "format": "{FORMAT}")')
+    version = document.get("version")
+    if version != VERSION or isinstance(version, bool):
+        raise ExportFormatError(
+            f"export format version {version!r} is not one this Between reads (it reads {VERSION})"
+        )
+    top = _Object(document, "")
+    top.only(
+        "format", "version", "exported_at", "user_id", "person", "reminders", "deliveries",
+        "entries", "moods", "session_plan", "sessions_held",
+    )  # fmt: skip
+    top.instant("exported_at")
+    user_id = top.integer("user_id")
+    if user_id <= 0:
+        raise ExportFormatError("user_id: must be a positive Telegram user id")
+
+    p = top.object("person")
+    p.only(
+        "created_at", "language_code", "zone", "paused_until", "paused_indefinitely",
+        "reachable", "practice_due", "admitted",
+    )  # fmt: skip
+    zone = p.optional_text("zone", limit=64)
+    if zone is not None:
+        try:
+            zone_from_name(zone)
+        except BadInput:
+            raise ExportFormatError("person.zone: not a time zone this Between knows") from None
+    person = PersonRecord(
+        language_code=p.optional_text("language_code", limit=35),
+        zone=zone,
+        created_at=p.instant("created_at"),
+        paused_until=p.optional_instant("paused_until"),
+        paused_indefinitely=p.boolean("paused_indefinitely"),
+        active=p.boolean("reachable"),
+        practice_due=p.boolean("practice_due"),
+        admitted=p.boolean("admitted"),
+    )
+
+    reminder_refs: dict[str, int] = {}
+    reminders: list[ReminderRecord] = []
+    for i, r in enumerate(top.objects("reminders")):
+        r.only("ref", "at", "days", "created_at")
+        _add_ref(reminder_refs, r, i)
+        at = r.text("at", limit=5)
+        if not _CLOCK.fullmatch(at):
+            raise ExportFormatError(f"{r.where}.at: expected a time like 20:30")
+        reminders.append(ReminderRecord(at, _days(r), r.instant("created_at")))
+    if len({(r.at, r.days) for r in reminders}) != len(reminders):
+        raise ExportFormatError("reminders: the same time and days appear twice")
+
+    delivery_refs: dict[str, int] = {}
+    deliveries: list[DeliveryRecord] = []
+    for i, d in enumerate(top.objects("deliveries")):
+        d.only("ref", "reminder", "kind", "prompt", "due_at", "state", "created_at", "sent_at")
+        _add_ref(delivery_refs, d, i)
+        deliveries.append(
+            DeliveryRecord(
+                reminder=d.reference("reminder", reminder_refs),
+                kind=d.choice("kind", DELIVERY_KINDS),
+                due_at=d.instant("due_at"),
+                prompt_id=_prompt_id(d),
+                state=d.choice("state", DELIVERY_STATES),
+                created_at=d.instant("created_at"),
+                sent_at=d.optional_instant("sent_at"),
+            )
+        )
+    if len({(d.reminder, d.due_at) for d in deliveries if d.reminder is not None}) != sum(
+        d.reminder is not None for d in deliveries
+    ):
+        raise ExportFormatError("deliveries: one reminder is due twice at the same time")
+
+    entries = []
+    for e in top.objects("entries"):
+        e.only(
+            "written_at", "kind", "text", "first_text", "edited_at", "file_id", "delivery",
+            "prompt", "bring", "discussed_at",
+        )  # fmt: skip
+        entries.append(
+            EntryRecord(
+                delivery=e.reference("delivery", delivery_refs),
+                prompt_id=_prompt_id(e),
+                kind=e.choice("kind", ENTRY_KINDS),
+                text=e.optional_text("text"),
+                first_text=e.optional_text("first_text"),
+                file_id=e.optional_text("file_id", limit=512),
+                written_at=e.instant("written_at"),
+                edited_at=e.optional_instant("edited_at"),
+                bring=e.boolean("bring"),
+                discussed_at=e.optional_instant("discussed_at"),
+            )
+        )
+
+    moods = []
+    for m in top.objects("moods"):
+        m.only("score", "logged_at")
+        score = m.integer("score")
+        if not 1 <= score <= 5:
+            raise ExportFormatError(f"{m.where}.score: must be 1 to 5")
+        moods.append(MoodRecord(score, m.instant("logged_at")))
+
+    plan = None
+    plan_object = top.optional_object("session_plan")
+    if plan_object is not None:
+        plan_object.only("next_at", "local_time", "repeat_days", "recap_due")
+        local_time = plan_object.text("local_time", limit=5)
+        if not _CLOCK.fullmatch(local_time):
+            raise ExportFormatError("session_plan.local_time: expected a time like 17:00")
+        repeat = plan_object.integer("repeat_days")
+        if repeat not in REPEAT_DAYS:
+            raise ExportFormatError("session_plan.repeat_days: must be 0, 7 or 14")
+        plan = SessionPlanRecord(
+            next_at=plan_object.instant("next_at"),
+            local_time=local_time,
+            repeat_days=repeat,
+            recap_due=plan_object.optional_instant("recap_due"),
+        )
+
+    held = []
+    for h in top.objects("sessions_held"):
+        h.only("happened_at")
+        held.append(h.instant("happened_at"))
+
+    return user_id, PersonData(
+        person=person,
+        reminders=tuple(reminders),
+        deliveries=tuple(deliveries),
+        entries=tuple(entries),
+        moods=tuple(moods),
+        session_plan=plan,
+        sessions_held=tuple(held),
+    )
+
+
+def _add_ref(refs: dict[str, int], item: _Object, position: int) -> None:
+    ref = item.text("ref", limit=32)
+    if ref in refs:
+        raise ExportFormatError(f"{item.where}.ref: used twice")
+    refs[ref] = position
+
+
+def _days(item: _Object) -> frozenset[int]:
+    raw = item.value("days")
+    if not isinstance(raw, list) or not raw or not all(isinstance(d, str) for d in raw):
+        raise ExportFormatError(f'{item.where}.days: expected a list like ["mon", "tue"]')
+    if len(set(raw)) != len(raw) or not set(raw) <= set(WEEKDAY_KEYS):
+        raise ExportFormatError(f"{item.where}.days: days are mon, tue, wed, thu, fri, sat, sun, once each")
+    return frozenset(WEEKDAY_KEYS.index(d) for d in raw)
+
+
+def _prompt_id(item: _Object) -> str | None:
+    prompt = item.optional_object("prompt")
+    if prompt is None:
+        return None
+    prompt.only("id", "text", "theme", "theme_title")
+    for key in ("text", "theme", "theme_title"):
+        prompt.optional_text(key)  # shown for reading; the id is what counts
+    return prompt.text("id", limit=128)
+
+
+class _Object:
+    """A JSON object being checked, which knows where it sits in the document (for messages)."""
+
+    def __init__(self, raw: object, where: str) -> None:
+        if not isinstance(raw, dict):
+            raise ExportFormatError(f"{where or 'the document'}: expected an object")
+        self.raw: dict[str, Any] = raw
+        self.where = where
+
+    def _path(self, key: str) -> str:
+        return f"{self.where}.{key}" if self.where else key
+
+    def only(self, *keys: str) -> None:
+        missing = [k for k in keys if k not in self.raw]
+        if missing:
+            raise ExportFormatError(f"{self._path(missing[0])}: missing")
+        unknown = sorted(set(self.raw) - set(keys))
+        if unknown:
+            # Field names come from the file, but a name is never something a person wrote.
+            raise ExportFormatError(f"{self._path(unknown[0][:40])}: not a field of this version")
+
+    def value(self, key: str) -> Any:
+        return self.raw.get(key)
+
+    def _typed(self, key: str, check: Callable[[Any], bool], expected: str) -> Any:
+        value = self.raw.get(key)
+        if not check(value):
+            raise ExportFormatError(f"{self._path(key)}: expected {expected}")
+        return value
+
+    def text(self, key: str, *, limit: int | None = None) -> str:
+        value: str = self._typed(key, lambda v: isinstance(v, str) and v != "", "text")
+        if limit is not None and len(value) > limit:
+            raise ExportFormatError(f"{self._path(key)}: longer than {limit} characters")
+        return value
+
+    def optional_text(self, key: str, *, limit: int | None = None) -> str | None:
+        return None if self.raw.get(key) is None else self._any_text(key, limit)
+
+    def _any_text(self, key: str, limit: int | None) -> str:
+        value: str = self._typed(key, lambda v: isinstance(v, str), "text or null")
+        if limit is not None and len(value) > limit:
+            raise ExportFormatError(f"{self._path(key)}: longer than {limit} characters")
+        if "\x00" in value:
+            raise ExportFormatError(f"{self._path(key)}: contains a NUL character")
+        return value
+
+    def integer(self, key: str) -> int:
+        return int(
+            self._typed(key, lambda v: isinstance(v, int) and not isinstance(v, bool), "a whole number")
+        )
+
+    def boolean(self, key: str) -> bool:
+        return bool(self._typed(key, lambda v: isinstance(v, bool), "true or false"))
+
+    def choice(self, key: str, allowed: frozenset[str]) -> str:
+        return str(self._typed(key, lambda v: v in allowed, "one of " + ", ".join(sorted(allowed))))
+
+    def instant(self, key: str) -> datetime:
+        value = self._typed(
+            key,
+            lambda v: isinstance(v, str) and _INSTANT.fullmatch(v) is not None,
+            "a UTC time like 2026-11-23T08:00:00Z",
+        )
+        try:
+            return datetime.strptime(value, _INSTANT_FORMAT).replace(tzinfo=UTC)
+        except ValueError:
+            raise ExportFormatError(f"{self._path(key)}: not a real date and time") from None
+
+    def optional_instant(self, key: str) -> datetime | None:
+        return None if self.raw.get(key) is None else self.instant(key)
+
+    def reference(self, key: str, refs: dict[str, int]) -> int | None:
+        value = self.raw.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or value not in refs:
+            raise ExportFormatError(f"{self._path(key)}: refers to nothing listed before")
+        return refs[value]
+
+    def object(self, key: str) -> _Object:
+        return _Object(self.raw.get(key), self._path(key))
+
+    def optional_object(self, key: str) -> _Object | None:
+        return None if self.raw.get(key) is None else self.object(key)
+
+    def objects(self, key: str) -> Iterable[_Object]:
+        items = self._typed(key, lambda v: isinstance(v, list), "a list")
+        return [_Object(item, f"{self._path(key)}[{i}]") for i, item in enumerate(items)]
+
+
+# --- the Markdown file --------------------------------------------------------------------------
+
+# Within one minute, show a session first, then the question, what was written, and the mood.
+_ORDER = {"session": 0, "question": 1, "entry": 2, "mood": 3}
+
+
+def render_markdown(renderer: Renderer, data: PersonData, catalogue: Catalogue, now: datetime) -> str:
+    """The readable file: settings first, then everything by day in the person's zone."""
+    zone = _zone(data.person.zone)
+    items: list[tuple[datetime, int, int, dict[str, Any]]] = []
+
+    def add(instant: datetime, item: dict[str, Any]) -> None:
+        items.append((instant, _ORDER[item["type"]], len(items), item))
+
+    for delivery in data.deliveries:
+        # Only questions that reached the person; the JSON file lists the others too.
+        if delivery.sent_at is not None:
+            add(
+                delivery.sent_at,
+                {
+                    "type": "question",
+                    "prompt": _prompt(catalogue, delivery.prompt_id),
+                    "skipped": delivery.state == "skipped",
+                },
+            )
+    for entry in data.entries:
+        add(
+            entry.written_at,
+            {
+                "type": "entry",
+                "kind": entry.kind,
+                "text": entry.text,
+                "first_text": entry.first_text,
+                "edited": _local(entry.edited_at, zone),
+                "prompt": _prompt(catalogue, entry.prompt_id),
+                "bring": entry.bring,
+                "discussed": _local(entry.discussed_at, zone),
+            },
+        )
+    for mood in data.moods:
+        add(mood.logged_at, {"type": "mood", "score": mood.score})
+    for held in data.sessions_held:
+        add(held, {"type": "session"})
+
+    days: list[dict[str, Any]] = []
+    for instant, _, _, item in sorted(items, key=lambda t: t[:3]):
+        local = _local(instant, zone)
+        assert local is not None
+        if not days or days[-1]["date"]["iso"] != local["iso"]:
+            days.append({"date": local, "items": []})
+        days[-1]["items"].append(item | {"time": local["time"]})
+
+    person = data.person
+    plan = data.session_plan
+    return renderer.render(
+        "export.md.j2",
+        exported=_local(now, zone),
+        zone=person.zone,
+        paused_until=_local(person.paused_until, zone),
+        paused_indefinitely=person.paused_indefinitely,
+        reminders=[{"at": r.at, "days": sorted(r.days)} for r in data.reminders],
+        plan={"next": _local(plan.next_at, zone), "repeat_days": plan.repeat_days} if plan else None,
+        days=days,
+        unsent=sum(d.sent_at is None for d in data.deliveries),
+    )
+
+
+def _zone(name: str | None) -> tzinfo:
+    if name is None:
+        return UTC
+    try:
+        return zone_from_name(name)
+    except BadInput:  # a zone tzdata dropped since: show UTC rather than fail the export
+        return UTC
+
+
+def _local_date(now: datetime, zone_name: str | None) -> date:
+    return now.astimezone(_zone(zone_name)).date()
+
+
+def _local(instant: datetime | None, zone: tzinfo) -> dict[str, Any] | None:
+    """An instant as the person's wall clock reads it, in parts the template words."""
+    if instant is None:
+        return None
+    local = instant.astimezone(zone)
+    return {
+        "iso": local.date().isoformat(),
+        "weekday": local.weekday(),
+        "day": local.day,
+        "month": local.month,
+        "year": local.year,
+        "time": local.strftime("%H:%M"),
+    }
