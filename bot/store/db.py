@@ -106,7 +106,16 @@ class Database:
         async with self._lock:
             yield self._conn
 
-    async def checkpoint(self) -> None:
-        """Copy the WAL into the main file and truncate it (after erasing, so no copy lingers)."""
+    async def checkpoint(self) -> bool:
+        """Copy the WAL into the main file and truncate it (after erasing, so no copy lingers).
+
+        Returns False when another connection (a running backup, say) kept it from finishing;
+        the rest is copied at the next checkpoint, which SQLite also runs by itself.
+        """
         async with self._lock:
-            await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            async with self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cur:
+                row = await cur.fetchone()
+        busy = bool(row and row[0])
+        if busy:
+            log.warning("the WAL checkpoint could not finish: another connection is reading")
+        return not busy
