@@ -33,6 +33,7 @@ from bot.handlers import (
     reminders,
     sessions,
 )
+from bot.handlers.common import command
 from bot.handlers.errors import on_error
 from bot.prompts import load_catalogue
 from bot.render import Renderer
@@ -91,16 +92,16 @@ def _add_handlers(app: BetweenApp) -> None:
     app.add_handler(TypeHandler(Update, guards.welcome_back), group=-1)
 
     # Commands.
-    app.add_handler(CommandHandler("start", onboarding.start))
-    app.add_handler(CommandHandler("timezone", onboarding.timezone))
-    app.add_handler(CommandHandler("help", onboarding.help_command))
-    app.add_handler(CommandHandler("settings", onboarding.settings_command))
-    app.add_handler(CommandHandler("remind", reminders.remind))
-    app.add_handler(CommandHandler("pause", reminders.pause))
-    app.add_handler(CommandHandler("resume", reminders.resume))
-    app.add_handler(CommandHandler("prompt", prompting.prompt_now))
-    app.add_handler(CommandHandler("bring", answers.bring_command))
-    app.add_handler(CommandHandler("mood", answers.mood_command))
+    app.add_handler(command("start", onboarding.start))
+    app.add_handler(command("timezone", onboarding.timezone))
+    app.add_handler(command("help", onboarding.help_command))
+    app.add_handler(command("settings", onboarding.settings_command))
+    app.add_handler(command("remind", reminders.remind))
+    app.add_handler(command("pause", reminders.pause))
+    app.add_handler(command("resume", reminders.resume))
+    app.add_handler(command("prompt", prompting.prompt_now))
+    app.add_handler(command("bring", answers.bring_command))
+    app.add_handler(command("mood", answers.mood_command))
 
     data.add_handlers(app)
 
@@ -119,7 +120,7 @@ def _add_handlers(app: BetweenApp) -> None:
     app.add_handler(CallbackQueryHandler(fallback.stale_button))
 
     # Messages: anything a person writes. Unknown commands come last.
-    app.add_handler(MessageHandler(filters.COMMAND, fallback.unknown_command))
+    app.add_handler(MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, fallback.unknown_command))
     app.add_handler(
         MessageHandler(filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE, messages.on_message)
     )

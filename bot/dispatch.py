@@ -280,8 +280,14 @@ class Dispatcher:
                 )
             try:
                 await send_recap(self.application.bot, plan.user_id, self.renderer, result)
-            except (Forbidden, BadRequest, NetworkError) as error:
+            except (Forbidden, BadRequest) as error:
                 log.warning("recap for %d not sent: %s", plan.user_id, type(error).__name__)
+                continue
+            except (NetworkError, RetryAfter) as error:
+                # A passing fault: put the claim back, so the next wake-up tries again.
+                log.warning("recap for %d delayed: %s", plan.user_id, type(error).__name__)
+                async with self.db.transaction() as conn:
+                    await sessions.restore_recap_due(conn, plan.user_id, plan.recap_due)
                 continue
             report.recaps += 1
 

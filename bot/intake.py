@@ -37,7 +37,7 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import Update
-from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
 
 from bot.clock import Clock
@@ -77,6 +77,8 @@ current_outcome: contextvars.ContextVar[Outcome | None] = contextvars.ContextVar
 
 def is_transient(error: BaseException) -> bool:
     """A fault that may well pass if the same update is tried again a little later."""
+    if isinstance(error, BadRequest):
+        return False  # python-telegram-bot makes it a NetworkError, but a 400 stays a 400
     if isinstance(error, NetworkError | RetryAfter):  # TimedOut and 5xx are NetworkErrors
         return True
     return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
@@ -133,7 +135,9 @@ class Intake:
             await asyncio.gather(*(one_chat(queue) for queue in by_chat.values()))
             async with self.db.transaction() as conn:
                 await inbox.mark_done(conn, done, self.clock.now())
-                await inbox.prune(conn, self.clock.now())
+                given_up = await inbox.prune(conn, self.clock.now())
+            if given_up:
+                log.error("%d update(s) failed for a week and were given up", given_up)
 
     async def _process(self, item: inbox.InboxItem) -> bool:
         """Handle one update; False if it failed (its attempt is recorded)."""

@@ -125,13 +125,15 @@ def settings_for(path: Path) -> Settings:
 # this test until the export (bot/store/export.py, docs/export-format.md) and /delete cover it.
 KNOWN_SCHEMA = {
     "people": {"user_id", "language_code", "zone", "awaiting", "created_at", "updated_at",
-               "paused_until", "paused_indefinitely", "active", "practice_due", "admitted"},
+               "paused_until", "paused_indefinitely", "active", "practice_due", "admitted",
+               "awaiting_since"},  # awaiting and awaiting_since: conversation state, not exported
     "reminders": {"id", "user_id", "at", "days", "next_due", "created_at"},
     "deliveries": {"id", "user_id", "reminder_id", "kind", "due_at", "prompt_id", "state",
                    "message_id", "created_at", "sent_at"},
     "entries": {"id", "user_id", "chat_id", "message_id", "delivery_id", "prompt_id", "kind", "text",
                 "first_text", "file_id", "written_at", "edited_at", "bring", "discussed_at"},
-    "moods": {"id", "user_id", "score", "logged_at"},
+    # chat_id and message_id only make a mood idempotent in one bot's chat: not exported.
+    "moods": {"id", "user_id", "score", "logged_at", "chat_id", "message_id"},
     "session_plans": {"user_id", "next_at", "local_time", "repeat_days", "recap_due", "updated_at"},
     "sessions_held": {"id", "user_id", "happened_at"},
     # Not exported; /delete erases a person's rows by chat id (their private chat's id is theirs).

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 from telegram import Update
 
 from bot.context import BetweenContext
 from bot.errors import BadInput
 from bot.handlers.buttons import keyboard, pack
-from bot.handlers.common import language, own_press, reply, user_id
+from bot.handlers.common import drop_buttons, language, own_press, reply, user_id
 from bot.handlers.safety import send_crisis_resources, suggests_crisis
 from bot.services import journal
 from bot.store import entries, moods, people
@@ -32,7 +32,7 @@ async def bring_button(update: Update, context: BetweenContext) -> None:
     )
     await query.answer(context.renderer.line("flagged" if flagged else "button_stale"))
     if flagged:
-        await query.edit_message_reply_markup(None)
+        await drop_buttons(query)
 
 
 async def bring_command(update: Update, context: BetweenContext) -> None:
@@ -82,9 +82,12 @@ async def mood_command(update: Update, context: BetweenContext) -> None:
     """/mood offers the 1-5 scale; /mood 4 logs it at once."""
     args = context.args or []
     owner = user_id(update)
+    message = update.effective_message
+    assert message is not None
     if args:
         score = parse_mood(" ".join(args))
-        await _log_mood(update, context, owner, score)
+        when = message.date.astimezone(UTC) if message.date else context.clock.now()
+        await _log_mood(update, context, owner, score, when, message.chat_id, message.message_id)
         return
     renderer = context.renderer
     markup = keyboard(
@@ -102,26 +105,37 @@ def parse_mood(text: str) -> int:
 
 
 async def mood_button(update: Update, context: BetweenContext) -> None:
-    """A tap on the mood scale."""
+    """A tap on the mood scale (one mood per scale message)."""
     press = await own_press(update, context)
     if press is None:
         return
     query = update.callback_query
     assert query is not None
-    message_date = query.message.date if query.message else None
+    scale = query.message
     now = context.clock.now()
-    too_old = message_date is None or now - message_date > MOOD_BUTTON_LIFETIME
-    if too_old or not press.args or not press.args[0].isdigit() or int(press.args[0]) not in MOOD_SCORES:
+    too_old = scale is None or not scale.date or now - scale.date > MOOD_BUTTON_LIFETIME
+    valid = bool(press.args) and press.args[0].isdigit() and int(press.args[0]) in MOOD_SCORES
+    if too_old or not valid:
         await query.answer(context.renderer.line("button_stale"))
         return
+    assert scale is not None
     await query.answer()
-    await query.edit_message_reply_markup(None)
-    await _log_mood(update, context, press.owner, int(press.args[0]))
+    await drop_buttons(query)
+    await _log_mood(update, context, press.owner, int(press.args[0]), now, scale.chat.id, scale.message_id)
 
 
-async def _log_mood(update: Update, context: BetweenContext, owner: int, score: int) -> None:
+async def _log_mood(
+    update: Update,
+    context: BetweenContext,
+    owner: int,
+    score: int,
+    when: datetime,
+    chat_id: int,
+    message_id: int,
+) -> None:
     now = context.clock.now()
     async with context.db.transaction() as conn:
         await people.ensure(conn, owner, language(update), now)
-        await moods.add(conn, owner, score, now)
+        # Keyed on the message it came from: a retry or a replay stores it once.
+        await moods.add(conn, owner, score, when, chat_id=chat_id, message_id=message_id)
     await reply(update, context.renderer.line("mood_logged", score=score))

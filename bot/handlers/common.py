@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
+from typing import Any
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
+from telegram.error import BadRequest
+from telegram.ext import CommandHandler, filters
 
 from bot.context import BetweenContext
 from bot.handlers.buttons import Press, unpack
@@ -45,3 +49,25 @@ async def own_press(update: Update, context: BetweenContext) -> Press | None:
         await query.answer(context.renderer.line("button_not_yours"))
         return None
     return press
+
+
+async def drop_buttons(query: CallbackQuery) -> None:
+    """Remove the buttons under the message a button was pressed on.
+
+    Already gone (a second tap, a replay) is fine: Telegram's "message is not modified" is the
+    outcome we wanted, not an error.
+    """
+    try:
+        await query.edit_message_reply_markup(None)
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():
+            raise
+
+
+def command(name: str, callback: Any) -> CommandHandler[Any, Any]:
+    """A command handler for new messages only.
+
+    python-telegram-bot also runs commands on *edited* messages by default: editing "/mood 4"
+    to "/mood 2" would log a second mood. An edited command goes to bot/handlers/messages.py.
+    """
+    return CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE)

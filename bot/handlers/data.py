@@ -6,11 +6,11 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BetweenContext
 from bot.handlers.buttons import keyboard, pack
-from bot.handlers.common import own_press, reply, user_id
+from bot.handlers.common import command, drop_buttons, own_press, reply, user_id
 from bot.services import erase, export
 
 # A confirmation to erase everything should be answered while the person still has it in mind.
@@ -19,8 +19,8 @@ CONFIRM_LIFETIME = timedelta(minutes=10)
 
 def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Register /export, /delete and the confirmation buttons."""
-    app.add_handler(CommandHandler("export", export_command))
-    app.add_handler(CommandHandler("delete", delete_command))
+    app.add_handler(command("export", export_command))
+    app.add_handler(command("delete", delete_command))
     app.add_handler(CallbackQueryHandler(delete_button, pattern=r"^(delc|delx):"))
 
 
@@ -80,7 +80,7 @@ async def delete_button(update: Update, context: BetweenContext) -> None:
     if press.action == "delx":
         await erase.cancel(context.db, press.owner, nonce, now)
         await query.answer()
-        await query.edit_message_reply_markup(None)
+        await drop_buttons(query)
         await reply(update, renderer.line("delete_cancelled"))
         return
     sent = query.message.date if query.message is not None else None
@@ -90,5 +90,5 @@ async def delete_button(update: Update, context: BetweenContext) -> None:
         return
     context.resources.wake()  # their reminders are gone: the dispatcher can stop waiting for them
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await drop_buttons(query)
     await reply(update, renderer.line("delete_done"))

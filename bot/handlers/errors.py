@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden
+from telegram.error import BadRequest, Forbidden
 
 from bot.context import BetweenContext
 from bot.errors import BadInput
@@ -41,8 +41,12 @@ async def on_error(update: object, context: BetweenContext) -> None:
 async def _answer(update: Update, text: str) -> None:
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(_plain(text)[:200], show_alert=True)
-        elif update.effective_chat is not None:
+            try:
+                await update.callback_query.answer(_plain(text)[:200], show_alert=True)
+                return
+            except BadRequest:
+                pass  # the handler answered the press already: say it in the chat instead
+        if update.effective_chat is not None:
             await reply(update, text)
     except Exception:  # the apology itself failed; the log above already has the cause
         log.warning("update %s: could not tell the person about an error", update.update_id)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 
 from telegram import Message, Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest
 
 from bot.context import BetweenContext
+from bot.errors import BadInput
 from bot.handlers import onboarding, reminders
 from bot.handlers.buttons import keyboard, pack
 from bot.handlers.common import language, reply, user_id
@@ -40,16 +42,33 @@ AWAITED = {
 }
 
 
-def _short_answer(text: str | None) -> bool:
-    """Whether a message is short enough to be an answer to the bot's question.
+# A short message is taken as the answer to the bot's question only this long after asking.
+ANSWER_WAIT = timedelta(minutes=30)
 
-    A longer one is a journal note written instead, and is kept as one: the question stays open.
+
+def _answers_question(person: people.Person | None, message: Message, now: datetime) -> bool:
+    """Whether this message is the answer to the question the bot asked last.
+
+    Only a short, plain message soon after asking: a longer one is a note written instead, a
+    Telegram reply is an answer to what it replies to, and after a while the question has
+    lapsed. Anything else is kept as a note, and the question stays open.
     """
-    return text is not None and len(text) <= 60 and len(text.split()) <= 6
+    text = message.text
+    return (
+        person is not None
+        and person.awaiting in AWAITED
+        and person.awaiting_since is not None
+        and now - person.awaiting_since <= ANSWER_WAIT
+        and message.reply_to_message is None
+        and text is not None
+        and len(text) <= 60
+        and len(text.split()) <= 6
+    )
 
 
 def classify(message: Message) -> tuple[str, str | None, str | None] | None:
-    """(kind, text or caption, file id) for a message we keep; None for service messages."""
+    """(kind, text or caption, file id) for a message we keep; None for anything else (a
+    contact, a location, a poll, a service message)."""
     if message.text is not None:
         return "text", message.text, None
     if message.photo:
@@ -71,22 +90,30 @@ async def on_message(update: Update, context: BetweenContext) -> None:
         return
     what = classify(message)
     if what is None:
+        if message.chat.type == ChatType.PRIVATE and not message.from_user.is_bot:  # type: ignore[union-attr]
+            await reply(update, context.renderer.line("kind_not_kept"))
         return
     kind, text, file_id = what
     crisis = suggests_crisis(context, text)
+    now = context.clock.now()
     async with context.db.read() as conn:
         person = await people.get(conn, user_id(update))
-    awaited = person.awaiting if person else None
-    if kind == "text" and awaited in AWAITED and _short_answer(text) and not crisis:
-        await AWAITED[awaited](update, context)
-        return
+    refused = None
+    if not crisis and _answers_question(person, message, now):
+        assert person is not None and person.awaiting is not None
+        try:
+            await AWAITED[person.awaiting](update, context)
+            return
+        except BadInput as error:
+            # Not an answer we can use. It may be words the person meant to keep: keep them as
+            # a note (never lose a message), say what would work, and leave the question open.
+            refused = error
     onboarded = person is not None and person.zone is not None
     if kind != "text" and not onboarded and not crisis:
         # Nothing to attach it to yet, and nothing we could show: ask for the zone first.
         await reply(update, context.renderer.line("media_before_onboarding"))
         return
 
-    now = context.clock.now()
     kept = await journal.keep(
         context.db,
         NewEntry(
@@ -110,6 +137,10 @@ async def on_message(update: Update, context: BetweenContext) -> None:
         return
     if crisis:
         await send_crisis_resources(update, context)
+    if refused is not None:
+        await _react(message, context)
+        await reply(update, context.renderer.bad_input(refused) + " " + context.renderer.line("kept_as_note"))
+        return
     await _acknowledge(update, context, message, kept)
     if not onboarded:
         async with context.db.transaction() as conn:
@@ -146,6 +177,13 @@ async def _on_edit(update: Update, context: BetweenContext, message: Message) ->
     text = message.text if message.text is not None else message.caption
     if text is None:
         return
+    if text.startswith("/"):
+        # An edited command is not run again (bot/handlers/common.py command()). Only /bring
+        # stored words: keep its new wording, without the command.
+        command, _, rest = text.partition(" ")
+        if command.split("@")[0] != "/bring" or not rest.strip():
+            return
+        text = rest.strip()
     if suggests_crisis(context, text):
         await send_crisis_resources(update, context)
     changed = await journal.apply_edit(
@@ -155,5 +193,5 @@ async def _on_edit(update: Update, context: BetweenContext, message: Message) ->
         text=text,
         now=context.clock.now(),
     )
-    if not changed and not text.startswith("/"):
+    if not changed:
         await reply(update, context.renderer.line("edit_unknown"))

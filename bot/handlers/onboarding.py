@@ -7,7 +7,7 @@ from telegram import Update
 from bot.context import BetweenContext
 from bot.handlers import reminders
 from bot.handlers.buttons import keyboard, pack
-from bot.handlers.common import language, own_press, reply, user_id
+from bot.handlers.common import drop_buttons, language, own_press, reply, user_id
 from bot.services.reminders import rearm
 from bot.store import people
 from bot.store import reminders as reminders_store
@@ -100,7 +100,7 @@ async def zone_button(update: Update, context: BetweenContext) -> None:
     name = ":".join(press.args)
     zone_from_name(name)  # refuses a forged zone name (BadInput), before anything changes
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await drop_buttons(query)
     await _set_zone(update, context, name, fixed_offset=False)
 
 

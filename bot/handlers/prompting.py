@@ -8,7 +8,7 @@ from telegram import Update
 
 from bot.context import BetweenContext
 from bot.handlers.buttons import Press, keyboard, pack
-from bot.handlers.common import language, own_press, reply, user_id
+from bot.handlers.common import drop_buttons, language, own_press, reply, user_id
 from bot.schedule import ALL_DAYS, next_due
 from bot.services.prompting import choose_for, prompt_message
 from bot.store import deliveries, people
@@ -123,7 +123,7 @@ async def snooze_button(update: Update, context: BetweenContext) -> None:
         await deliveries.reschedule(conn, snooze.id, due_at)
     context.resources.wake()
     await query.answer(context.renderer.line("snoozed_morning" if press.args[1] == "am" else "snoozed_3h"))
-    await query.edit_message_reply_markup(None)
+    await drop_buttons(query)
 
 
 async def _snooze_target(choice: str, now: datetime, zone: str | None) -> datetime:
@@ -151,4 +151,4 @@ async def _skip(update: Update, context: BetweenContext, delivery: Delivery) -> 
     async with context.db.transaction() as conn:
         await deliveries.mark(conn, delivery.id, "skipped")
     await query.answer(context.renderer.line("skipped"))
-    await query.edit_message_reply_markup(None)
+    await drop_buttons(query)

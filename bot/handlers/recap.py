@@ -11,12 +11,12 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BetweenContext
 from bot.errors import BadInput
 from bot.handlers.buttons import keyboard, pack, unpack
-from bot.handlers.common import own_press, reply, user_id
+from bot.handlers.common import command, drop_buttons, own_press, reply, user_id
 from bot.handlers.sessions import instant_code, instant_from_code
 from bot.parsing import MAX_RECAP_DAYS, parse_recap_window
 from bot.render import Renderer
@@ -228,8 +228,14 @@ async def _send_files(update: Update, context: BetweenContext, owner: int, args:
         await query.answer(renderer.line("button_stale"))
         return
     markup = query.message.reply_markup  # type: ignore[union-attr]
+    if markup is None:
+        # The leave-out choices live in the preview's buttons. Without them (Telegram may send
+        # an old message as inaccessible) we cannot know what the person left out: refuse
+        # rather than put something they removed into a file for their therapist.
+        await query.answer(renderer.line("button_stale"))
+        return
     left_out = set()
-    for row in markup.inline_keyboard if markup else ():
+    for row in markup.inline_keyboard:
         for button in row:
             toggle = unpack(str(button.callback_data))
             if toggle and toggle.action == "rco" and len(toggle.args) == 3 and toggle.args[2] == "0":
@@ -240,7 +246,7 @@ async def _send_files(update: Update, context: BetweenContext, owner: int, args:
         await query.answer(renderer.line("recap_nothing_left"), show_alert=True)
         return
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await drop_buttons(query)
     stem = service.file_stem(trimmed)
     chat = update.effective_chat
     assert chat is not None
@@ -262,5 +268,5 @@ async def _gather(context: BetweenContext, owner: int, window: Window) -> Recap:
 
 def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Register /recap and the buttons under recaps and file previews."""
-    app.add_handler(CommandHandler("recap", recap))
+    app.add_handler(command("recap", recap))
     app.add_handler(CallbackQueryHandler(recap_button, pattern=r"^(rcd|rcda|rcf|rco|rcs):"))

@@ -9,7 +9,7 @@ from telegram import Update
 from bot.context import BetweenContext
 from bot.errors import BadInput
 from bot.handlers.buttons import keyboard, pack
-from bot.handlers.common import own_press, reply, user_id
+from bot.handlers.common import drop_buttons, own_press, reply, user_id
 from bot.parsing import PauseSpec, parse_clock_time, parse_pause_args, parse_remind_args
 from bot.schedule import ALL_DAYS
 from bot.services import reminders as service
@@ -110,7 +110,7 @@ async def reminder_button(update: Update, context: BetweenContext) -> None:
         )
         await query.answer(renderer.line("reminder_removed" if removed else "button_stale"))
         if removed:
-            await query.edit_message_reply_markup(None)
+            await drop_buttons(query)
             await _show(update, context)
     elif press.action == "rmadd":
         now = context.clock.now()
@@ -125,11 +125,11 @@ async def reminder_button(update: Update, context: BetweenContext) -> None:
             return
         at = parse_clock_time(press.args[0][:2] + ":" + press.args[0][2:])
         await query.answer()
-        await query.edit_message_reply_markup(None)
+        await drop_buttons(query)
         await _add(update, context, [(at, ALL_DAYS)])
     elif press.action == "rmno":
         await query.answer()
-        await query.edit_message_reply_markup(None)
+        await drop_buttons(query)
         await reply(update, renderer.line("reminders_not_now"))
 
 
@@ -214,11 +214,11 @@ async def pause_button(update: Update, context: BetweenContext) -> None:
     choice = press.args[0] if press.args else ""
     if choice in PAUSE_CHOICES:
         await query.answer()
-        await query.edit_message_reply_markup(None)
+        await drop_buttons(query)
         await _pause(update, context, duration=PAUSE_CHOICES[choice])
     elif choice == "open":
         await query.answer()
-        await query.edit_message_reply_markup(None)
+        await drop_buttons(query)
         await _pause(update, context)
     elif choice == "date":
         async with context.db.transaction() as conn:

@@ -6,12 +6,12 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BetweenContext
 from bot.errors import BadInput
 from bot.handlers.buttons import keyboard, pack
-from bot.handlers.common import own_press, reply, user_id
+from bot.handlers.common import command, drop_buttons, own_press, reply, user_id
 from bot.services import sessions as service
 from bot.services.recap import day_view
 from bot.sessions_parsing import parse_session_args
@@ -130,12 +130,12 @@ async def session_button(update: Update, context: BetweenContext) -> None:
         await query.answer(renderer.line("button_stale"))
         return
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await drop_buttons(query)
     context.resources.wake()
     await reply(update, text)
 
 
 def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Register /session and its buttons."""
-    app.add_handler(CommandHandler("session", session))
+    app.add_handler(command("session", session))
     app.add_handler(CallbackQueryHandler(session_button, pattern=r"^(ssmv|ssskip|ssstop):"))

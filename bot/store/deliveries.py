@@ -159,9 +159,11 @@ async def due_snoozes(conn: aiosqlite.Connection, now: datetime, limit: int) -> 
 
 
 async def claimed(conn: aiosqlite.Connection, limit: int) -> list[Delivery]:
-    """Deliveries claimed but not yet sent (a crash or a network fault interrupted them)."""
+    """Reminders and snoozes claimed but not yet sent (a crash or a network fault interrupted
+    them). A /prompt asked for on the spot is the handler's to send, never the dispatcher's."""
     async with conn.execute(
-        "SELECT * FROM deliveries WHERE state = 'claimed' ORDER BY due_at LIMIT ?", (limit,)
+        "SELECT * FROM deliveries WHERE state = 'claimed' AND kind != 'on_demand' ORDER BY due_at LIMIT ?",
+        (limit,),
     ) as cur:
         return [_delivery(row) for row in await cur.fetchall()]
 

@@ -19,6 +19,9 @@ from bot.store.codec import instant_to_db
 # Telegram keeps an unconfirmed update for 24 hours; remembering done ids for twice that
 # recognises any redelivery.
 DONE_RETENTION = timedelta(days=2)
+# An update that kept failing is kept (and tried again at every start) for a week, time for a
+# fix to be deployed; then its content is erased like any other's.
+FAILED_RETENTION = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -80,10 +83,16 @@ async def mark_attempt(conn: aiosqlite.Connection, update_id: int, *, failed: bo
 
 
 async def prune(conn: aiosqlite.Connection, now: datetime) -> int:
-    """Drop done rows older than the retention window; return how many."""
-    cur = await conn.execute(
+    """Drop done rows past their retention, and erase failed ones past theirs; return how many
+    failed updates were given up (the caller logs their count, never their content)."""
+    await conn.execute(
         "DELETE FROM inbox WHERE state = 'done' AND done_at < ?",
         (instant_to_db(now - DONE_RETENTION),),
+    )
+    cur = await conn.execute(
+        "UPDATE inbox SET state = 'done', payload = NULL, done_at = :now"
+        " WHERE state = 'failed' AND received_at < :cutoff",
+        {"now": instant_to_db(now), "cutoff": instant_to_db(now - FAILED_RETENTION)},
     )
     return cur.rowcount
 

@@ -16,12 +16,22 @@ class Mood:
     logged_at: datetime
 
 
-async def add(conn: aiosqlite.Connection, user_id: int, score: int, now: datetime) -> None:
-    """Log a mood score (1..5) at ``now``."""
-    await conn.execute(
-        "INSERT INTO moods (user_id, score, logged_at) VALUES (?, ?, ?)",
-        (user_id, score, instant_to_db(now)),
+async def add(
+    conn: aiosqlite.Connection,
+    user_id: int,
+    score: int,
+    logged_at: datetime,
+    *,
+    chat_id: int | None = None,
+    message_id: int | None = None,
+) -> bool:
+    """Log a mood score (1..5). Once per Telegram message: False if that message gave one already."""
+    cur = await conn.execute(
+        "INSERT INTO moods (user_id, score, logged_at, chat_id, message_id) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (chat_id, message_id) DO NOTHING",
+        (user_id, score, instant_to_db(logged_at), chat_id, message_id),
     )
+    return cur.rowcount == 1
 
 
 async def between(conn: aiosqlite.Connection, user_id: int, start: datetime, end: datetime) -> list[Mood]:

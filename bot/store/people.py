@@ -17,6 +17,7 @@ class Person:
     zone: str | None
     awaiting: str | None
     created_at: datetime
+    awaiting_since: datetime | None = None
     paused_until: datetime | None = None
     paused_indefinitely: bool = False
     active: bool = True
@@ -34,6 +35,7 @@ def _person(row: aiosqlite.Row) -> Person:
         language_code=row["language_code"],
         zone=row["zone"],
         awaiting=row["awaiting"],
+        awaiting_since=instant_from_db(row["awaiting_since"]),
         created_at=created,
         paused_until=instant_from_db(row["paused_until"]),
         paused_indefinitely=bool(row["paused_indefinitely"]),
@@ -70,7 +72,8 @@ async def set_zone(conn: aiosqlite.Connection, user_id: int, zone: str, now: dat
     """Store the person's zone (IANA name or UTC±HH:MM) and clear a pending zone question."""
     await conn.execute(
         "UPDATE people SET zone = :zone, updated_at = :now,"
-        " awaiting = CASE WHEN awaiting = 'zone' THEN NULL ELSE awaiting END"
+        " awaiting = CASE WHEN awaiting = 'zone' THEN NULL ELSE awaiting END,"
+        " awaiting_since = CASE WHEN awaiting = 'zone' THEN NULL ELSE awaiting_since END"
         " WHERE user_id = :id",
         {"zone": zone, "now": instant_to_db(now), "id": user_id},
     )
@@ -79,7 +82,8 @@ async def set_zone(conn: aiosqlite.Connection, user_id: int, zone: str, now: dat
 async def set_awaiting(conn: aiosqlite.Connection, user_id: int, awaiting: str | None, now: datetime) -> None:
     """Remember which answer the bot asked for (None: nothing pending)."""
     await conn.execute(
-        "UPDATE people SET awaiting = :awaiting, updated_at = :now WHERE user_id = :id",
+        "UPDATE people SET awaiting = :awaiting, updated_at = :now,"
+        " awaiting_since = CASE WHEN :awaiting IS NULL THEN NULL ELSE :now END WHERE user_id = :id",
         {"awaiting": awaiting, "now": instant_to_db(now), "id": user_id},
     )
 

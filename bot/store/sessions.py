@@ -165,3 +165,11 @@ async def earliest_event(conn: aiosqlite.Connection) -> datetime | None:
         row = await cur.fetchone()
     found = [instant_from_db(value) for value in (row or ()) if value]
     return min((f for f in found if f is not None), default=None)
+
+
+async def restore_recap_due(conn: aiosqlite.Connection, user_id: int, recap_due: datetime) -> None:
+    """Put a claimed automatic recap back (its sending failed with a passing fault)."""
+    await conn.execute(
+        "UPDATE session_plans SET recap_due = ? WHERE user_id = ? AND recap_due IS NULL",
+        (instant_to_db(recap_due), user_id),
+    )
