@@ -7,10 +7,13 @@ the message it is pressed under.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import timedelta
 from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BetweenContext
@@ -18,6 +21,7 @@ from bot.errors import BadInput
 from bot.handlers.buttons import keyboard, pack, unpack
 from bot.handlers.common import command, drop_buttons, own_press, reply, user_id
 from bot.handlers.sessions import instant_code, instant_from_code
+from bot.mood_chart import chart_available, mood_chart_png
 from bot.parsing import MAX_RECAP_DAYS, parse_recap_window
 from bot.render import Renderer
 from bot.services import recap as service
@@ -32,6 +36,10 @@ MAX_DISCUSSED_BUTTONS = 20
 MAX_WINDOW = timedelta(days=MAX_RECAP_DAYS + 3)
 _KIND_CODES = {"session": "s", "week": "w", "custom": "c"}
 _KINDS = {"s": "session", "w": "week", "c": "custom", "d": "custom"}
+# Fewer check-ins than this make no line: the recap's words say enough.
+MIN_CHART_MOODS = 2
+
+log = logging.getLogger(__name__)
 
 
 def window_codes(window: Window) -> tuple[str, str]:
@@ -79,7 +87,8 @@ async def recap(update: Update, context: BetweenContext) -> None:
 
 async def send_recap(bot: Bot, chat_id: int, renderer: Renderer, result: Recap) -> list[Message]:
     """Send a recap to a person's chat: its messages, with "discussed" buttons under the first
-    and the file button under the last. Also for the automatic recap before a session."""
+    and the file button under the last, then the mood picture when there is one to draw.
+    Also for the automatic recap before a session."""
     parts, _held_back = service.telegram_parts(renderer, result)
     if result.empty:
         return [await bot.send_message(chat_id, parts[0], parse_mode="HTML")]
@@ -103,7 +112,43 @@ async def send_recap(bot: Bot, chat_id: int, renderer: Renderer, result: Recap) 
             rows.append(file_row)
         markup = keyboard(rows) if rows else None
         sent.append(await bot.send_message(chat_id, part, parse_mode="HTML", reply_markup=markup))
+    picture = await _send_mood_chart(bot, chat_id, renderer, result)
+    if picture is not None:
+        sent.append(picture)
     return sent
+
+
+async def _send_mood_chart(bot: Bot, chat_id: int, renderer: Renderer, result: Recap) -> Message | None:
+    """The mood picture after the recap's text, when matplotlib is installed and there are at
+    least two check-ins. It is an extra: any failure is logged (no person's data: moods are
+    numbers) and the recap, already sent, stands as it is."""
+    if len(result.moods) < MIN_CHART_MOODS:
+        return None
+    try:
+        # Importing matplotlib (first time) and drawing take real time: off the event loop.
+        png = await asyncio.to_thread(_draw_mood_chart, result)
+    except Exception:
+        log.warning("mood chart not drawn", exc_info=True)
+        return None
+    if png is None:
+        return None
+    try:
+        return await bot.send_photo(
+            chat_id, photo=png, caption=renderer.line("mood_chart_caption"), parse_mode="HTML"
+        )
+    except TelegramError as error:
+        # Not raised on: the text went out, and a caller retrying a passing fault would send
+        # the whole recap twice for the sake of a picture.
+        log.warning("mood chart not sent: %s", type(error).__name__)
+        return None
+
+
+def _draw_mood_chart(result: Recap) -> bytes | None:
+    """The recap's moods as a PNG; None when matplotlib is not installed."""
+    if not chart_available():
+        return None
+    points = [(mood.logged_at, mood.score) for mood in result.moods]
+    return mood_chart_png(points, result.zone, start=result.window.start, end=result.window.end)
 
 
 async def recap_button(update: Update, context: BetweenContext) -> None:

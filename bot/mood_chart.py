@@ -1,0 +1,129 @@
+"""The mood picture: a small, calm chart of a person's check-ins over a recap's window.
+
+matplotlib is an optional extra (``between-bot[chart]``): the recap sends this picture only
+when it is installed, and the sparkline in the recap's text says the same thing without it.
+
+Drawing goes through :class:`~matplotlib.figure.Figure` and the Agg canvas directly, never
+pyplot: pyplot keeps a global registry of open figures and is not safe to use from the worker
+threads the bot draws in. Each call builds its own figure and lets it go; nothing global is
+touched. The picture holds numbers and dates only: moods are scores, never words a person wrote.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Sequence
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+WIDTH, HEIGHT, DPI = 800, 400, 100
+MOOD_WORDS = {1: "very low", 2: "low", 3: "okay", 4: "good", 5: "very good"}
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Muted colours: a quiet slate line on warm paper, greys for the frame and labels.
+_PAPER = "#fbfaf7"
+_LINE = "#5f7d95"
+_FRAME = "#c9c6bf"
+_TEXT = "#55524c"
+_GUIDE = "#eeebe5"
+
+
+@functools.cache
+def chart_available() -> bool:
+    """Whether matplotlib can be imported here (checked once: installs do not change mid-run)."""
+    try:
+        import matplotlib.backends.backend_agg  # noqa: F401
+        import matplotlib.figure  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def mood_chart_png(
+    points: Sequence[tuple[datetime, int]], zone: tzinfo, *, start: datetime, end: datetime
+) -> bytes:
+    """Mood scores (1 to 5) over ``[start, end]`` as an 800×400 PNG, dates in ``zone``.
+
+    ``points`` are aware instants inside the window with their score, oldest first; they are
+    joined by a line.
+    The y axis says the scores in words, the x axis shows local dates (and times for a window
+    of a day or two). Same input, same bytes: the file embeds no version or date.
+    Raises ``ImportError`` without matplotlib and ``ValueError`` for a score outside 1 to 5.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.dates import AutoDateLocator, date2num
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    for _, score in points:
+        if score not in MOOD_WORDS:
+            raise ValueError(f"mood score out of range: {score}")
+    if end <= start:
+        # A zero-length window would give matplotlib identical x limits (it warns, and the
+        # axis means nothing): show the day around it instead.
+        start, end = start - timedelta(hours=12), end + timedelta(hours=12)
+
+    figure = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI, facecolor=_PAPER)
+    FigureCanvasAgg(figure)
+    # Fixed margins, not bbox_inches="tight": the picture keeps its exact pixel size.
+    figure.subplots_adjust(left=0.14, right=0.96, top=0.93, bottom=0.13)
+    axes = figure.add_subplot()
+    axes.set_facecolor(_PAPER)
+
+    # Faint guides at each score, behind everything: a reader can follow a level across
+    # without a full grid.
+    for score in MOOD_WORDS:
+        axes.axhline(score, color=_GUIDE, linewidth=1, zorder=0)
+    if points:
+        xs = [date2num(instant) for instant, _ in points]
+        ys = [score for _, score in points]
+        axes.plot(
+            xs,
+            ys,
+            color=_LINE,
+            linewidth=2,
+            marker="o",
+            markersize=5 if len(points) <= 60 else 3,
+            markerfacecolor=_PAPER,
+            markeredgecolor=_LINE,
+            markeredgewidth=1.5,
+            solid_joinstyle="round",
+            # A check-in at the very edge of the window keeps its whole marker.
+            clip_on=False,
+            zorder=2,
+        )
+
+    axes.set_ylim(0.6, 5.4)
+    axes.set_yticks(list(MOOD_WORDS), [MOOD_WORDS[s] for s in MOOD_WORDS])
+    axes.set_xlim(date2num(start), date2num(end))
+    locator = AutoDateLocator(tz=zone, minticks=3, maxticks=7)
+    axes.xaxis.set_major_locator(locator)
+    show_year = start.astimezone(zone).year != end.astimezone(zone).year
+    axes.xaxis.set_major_formatter(FuncFormatter(_date_label(zone, show_year)))
+
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    for side in ("left", "bottom"):
+        axes.spines[side].set_color(_FRAME)
+    axes.tick_params(colors=_FRAME, labelcolor=_TEXT, labelsize=10, length=4)
+
+    buffer = io.BytesIO()
+    # "Software": None keeps matplotlib's version out of the file, so the bytes depend on the
+    # moods alone.
+    figure.savefig(buffer, format="png", dpi=DPI, facecolor=_PAPER, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _date_label(zone: tzinfo, show_year: bool) -> Any:
+    """A tick formatter: "24 Nov" at local midnight (with the year when the window crosses
+    one), "14:00" between midnights. Month names are spelled here, not by the C locale."""
+    from matplotlib.dates import num2date
+
+    def label(value: float, _position: int | None) -> str:
+        local = num2date(value, tz=zone)
+        if (local.hour, local.minute) != (0, 0):
+            return f"{local.hour:02d}:{local.minute:02d}"
+        text = f"{local.day} {_MONTHS[local.month - 1]}"
+        return f"{text} {local.year}" if show_year else text
+
+    return label
