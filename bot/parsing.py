@@ -55,7 +55,7 @@ _MONTH_NAMES = (
 )  # fmt: skip
 
 
-def _clean(text: str) -> tuple[str, str]:
+def normalise(text: str) -> tuple[str, str]:
     """(the text as typed but stripped, its normalised lower-case form); refuses very long text."""
     stripped = text.strip()
     if len(stripped) > MAX_INPUT_CHARS:
@@ -92,7 +92,7 @@ def parse_clock_time(text: str) -> time:
     than guessed, because 9 could be morning or evening; four digits (``0930``) read as HHMM.
     Raises ``time_invalid`` or ``time_ambiguous`` (param ``text``).
     """
-    typed, normal = _clean(text)
+    typed, normal = normalise(text)
     if normal in _NAMED_TIMES:
         return _NAMED_TIMES[normal]
     meridiem = _MERIDIEM.fullmatch(normal)
@@ -143,7 +143,7 @@ _DAY_KEYWORDS: dict[str, frozenset[int]] = {
 }
 
 
-def _day_index(word: str) -> int | None:
+def weekday_of(word: str) -> int | None:
     """Monday=0 .. Sunday=6 for a day name or a prefix of at least two letters (``tu``, ``thurs``).
 
     A trailing plural ``s`` is allowed (``mondays``, ``weds``). Two letters already tell every day
@@ -163,11 +163,11 @@ def _day_token(token: str) -> frozenset[int] | None:
         return _DAY_KEYWORDS[token]
     parts = token.split("-")
     if len(parts) == 1:
-        index = _day_index(token)
+        index = weekday_of(token)
         return None if index is None else frozenset({index})
     if len(parts) != 2:
         return None
-    first, last = _day_index(parts[0]), _day_index(parts[1])
+    first, last = weekday_of(parts[0]), weekday_of(parts[1])
     if first is None or last is None:
         return None
     # Ranges wrap around the week: fri-mon is Friday, Saturday, Sunday, Monday.
@@ -187,7 +187,7 @@ def parse_days(text: str) -> frozenset[int]:
     ``every day``, ``mon,wed,fri``, ``mon wed fri``, ``tuesday``, ``fri-mon`` (ranges wrap), and
     mixtures of these (``weekends and wed``). Raises ``days_invalid`` (param ``text``).
     """
-    typed, normal = _clean(text)
+    typed, normal = normalise(text)
     days: set[int] = set()
     named_any = False
     for token in _day_tokens(normal):
@@ -238,7 +238,7 @@ def parse_remind_args(args: list[str]) -> list[tuple[time, frozenset[int]]]:
     Raises ``remind_no_time``, ``remind_word_unknown`` (``word``), ``too_many_times``
     (``limit``), and the time and day codes.
     """
-    _, normal = _clean(_joined(args))
+    _, normal = normalise(_joined(args))
     tokens = [token for token in re.split(r"[\s,]+", normal) if token]
     times: set[time] = set()
     day_specs: set[frozenset[int]] = set()
@@ -329,7 +329,7 @@ def parse_duration(text: str, *, max_days: int = MAX_PAUSE_DAYS) -> timedelta:
     (param ``max_days``), ``duration_no_unit`` for a bare number and ``duration_invalid``
     (param ``text``) for anything else.
     """
-    typed, normal = _clean(text)
+    typed, normal = normalise(text)
     negative = normal.startswith(("-", "minus "))
     body = normal.removeprefix("minus ").lstrip("+-").strip()
     minutes = _duration_minutes(body)
@@ -399,7 +399,7 @@ def parse_date(text: str, *, today: date, past: bool = False) -> date:
     after today (``past``: the last one before today), never today itself.
     Raises ``date_invalid`` (param ``text``).
     """
-    typed, normal = _clean(text)
+    typed, normal = normalise(text)
     normal = " ".join(_ORDINAL.sub(r"\1", normal).replace(",", " ").split())
     if normal in _RELATIVE_DAYS:
         return today + timedelta(days=_RELATIVE_DAYS[normal])
@@ -422,7 +422,7 @@ def parse_date(text: str, *, today: date, past: bool = False) -> date:
     words = normal.split()
     if words and words[0] == ("last" if past else "next") and len(words) == 2:
         words = words[1:]
-    if len(words) == 1 and (weekday := _day_index(words[0])) is not None:
+    if len(words) == 1 and (weekday := weekday_of(words[0])) is not None:
         if past:
             return today - timedelta(days=(today.weekday() - weekday - 1) % 7 + 1)
         return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
@@ -513,7 +513,7 @@ def parse_pause_args(args: list[str], *, today: date) -> PauseSpec | None:
     typed = _joined(args)
     if not typed:
         return None
-    _, normal = _clean(typed)
+    _, normal = normalise(typed)
     if normal in _INDEFINITE:
         return PauseSpec(indefinite=True)
     if until := _UNTIL.fullmatch(normal):
@@ -549,7 +549,7 @@ def parse_recap_window(args: list[str], *, today: date) -> RecapWindow | None:
     typed = _joined(args)
     if not typed:
         return None
-    _, normal = _clean(typed)
+    _, normal = normalise(typed)
     if since := _SINCE.fullmatch(normal):
         start: timedelta | date = parse_date(since["rest"], today=today, past=True)
     else:

@@ -10,12 +10,11 @@ Pure: the person's local "now" is an argument, and refusals are ``BadInput`` cod
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from bot.errors import BadInput
-from bot.parsing import MAX_INPUT_CHARS, parse_clock_time, parse_date
+from bot.parsing import normalise, parse_clock_time, parse_date, weekday_of
 
 # A session further ahead than this is almost certainly a typo (a wrong year).
 MAX_AHEAD_DAYS = 365
@@ -46,7 +45,6 @@ _ACTIONS = {
     "clear": "stop",
     "none": "stop",
 }
-_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _REPEATS = (
     (re.compile(r"\b(?:every|each)\s+(?:other|second|2nd|2|two)\s+weeks?\b|\bevery\s+fortnight\b"
                 r"|\bfortnightly\b|\bbi-?weekly\b"), FORTNIGHTLY),
@@ -79,22 +77,9 @@ class SessionSpec:
 
 
 def _normal(text: str) -> tuple[str, str]:
-    stripped = text.strip()
-    if len(stripped) > MAX_INPUT_CHARS:
-        raise BadInput("input_too_long", limit=MAX_INPUT_CHARS)
-    normal = unicodedata.normalize("NFKC", stripped).lower()
-    normal = normal.replace("\u2212", "-").replace("\u2013", "-").replace("\u2014", "-")
-    return stripped, " ".join(normal.replace(",", " ").split())
-
-
-def weekday_of(word: str) -> int | None:
-    """Monday=0 .. Sunday=6 for a day name or a prefix of at least two letters (``tu``, ``thurs``)."""
-    for candidate in (word, word[:-1] if word.endswith("s") else ""):
-        if len(candidate) >= 2:
-            for index, name in enumerate(_DAY_NAMES):
-                if name.startswith(candidate):
-                    return index
-    return None
+    """As :func:`bot.parsing.normalise`, with commas read as spaces ("tue, 17:00")."""
+    typed, normal = normalise(text)
+    return typed, " ".join(normal.replace(",", " ").split())
 
 
 def _take_repeat(normal: str, typed: str) -> tuple[int | None, str]:
