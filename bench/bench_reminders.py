@@ -19,9 +19,11 @@ import argparse
 import asyncio
 import contextlib
 import json
+import re
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -128,10 +130,15 @@ def time_ratio(new: list[float], base: list[float]) -> tuple[float, float]:
 
 
 def stderr_note(results: list[ChildResult]) -> None:
-    """Say if a child logged anything (warnings from the bot or the rate limiter)."""
-    lines = [line for r in results for line in r.stderr.splitlines() if line.strip()]
-    if lines:
-        print(f"    (children logged {len(lines)} lines on stderr; first: {lines[0][:120]!r})")
+    """Summarise what the children logged (warnings from the bot or the rate limiter)."""
+    kinds: Counter[str] = Counter()
+    for result in results:
+        for line in result.stderr.splitlines():
+            # Log messages start in column 0; tracebacks under them are indented or say so.
+            if line.strip() and not line.startswith((" ", "Traceback", "telegram.", "The above", "During")):
+                kinds[re.sub(r"\d+", "N", line.strip())[:100]] += 1
+    for kind, count in kinds.most_common(3):
+        print(f"    logged {count}x: {kind}")
 
 
 # ---- scenario 1: start-up --------------------------------------------------------------------
