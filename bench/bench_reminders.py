@@ -583,10 +583,10 @@ def _time_claims(dispatcher: Any) -> list[float]:
     spent: list[float] = []
     original = dispatcher._claim
 
-    async def claim(now: datetime, report: Any) -> Any:
+    async def claim(now: datetime, report: Any, **options: Any) -> Any:
         started = time.perf_counter()
         try:
-            return await original(now, report)
+            return await original(now, report, **options)
         finally:
             spent.append(time.perf_counter() - started)
 

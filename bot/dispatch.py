@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -49,7 +49,7 @@ from bot.timezones import zone_from_name
 log = logging.getLogger(__name__)
 
 BATCH = 500  # due rows claimed per transaction: keeps write transactions short
-SEND_CONCURRENCY = 64  # sends in flight; the rate limiter keeps them within Telegram's limits
+SEND_CONCURRENCY = 16  # sends in flight; the rate limiter keeps them within Telegram's limits
 MAX_WAIT = timedelta(seconds=60)  # longest sleep, so an outside change is seen within a minute
 COALESCE_LOOKBACK = timedelta(days=8)  # beyond a week every weekday has been seen
 
@@ -67,11 +67,6 @@ class TickReport:
     recaps: int = 0
     retry_later: int = 0
     delivery_ids: list[int] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _Send:
-    delivery: Delivery
 
 
 class Dispatcher:
@@ -104,13 +99,16 @@ class Dispatcher:
             now = self.clock.now()
             await self._resume_ended_pauses(now, report)
             await self._sessions(now, report)
-            while True:
-                batch = await self._claim(now, report)
-                if not batch:
-                    break
-                await self._send_all(batch, now, report)
-                if len(batch) < BATCH:
-                    break
+            batch = await self._claim(now, report, leftovers=True)
+            while batch:
+                # Claim the next batch while this one is on its way: claiming waits on the
+                # database, sending on Telegram and the rate limiter.
+                sending = asyncio.create_task(self._send_all(batch, now, report))
+                try:
+                    following = await self._claim(now, report) if len(batch) >= BATCH else []
+                finally:
+                    await sending
+                batch = following
             if report.sent or report.missed or report.failed:
                 log.info(
                     "dispatch: %d sent, %d missed, %d coalesced, %d failed",
@@ -134,14 +132,18 @@ class Dispatcher:
         soonest = min([c for c in candidates if c is not None], default=now + MAX_WAIT)
         return min(max(soonest, now), now + MAX_WAIT)
 
-    async def _claim(self, now: datetime, report: TickReport) -> list[Delivery]:
-        """Claim due reminders and snoozes in one transaction; return what is to be sent."""
+    async def _claim(self, now: datetime, report: TickReport, *, leftovers: bool = False) -> list[Delivery]:
+        """Claim due reminders and snoozes, and choose their prompts, in one transaction.
+
+        Returns what is to be sent, one per person. ``leftovers`` also takes up claims an
+        earlier wake-up could not send (a crash, a network fault): only at the start of a tick,
+        when none of this tick's own claims is still on its way.
+        """
         to_send: dict[int, Delivery] = {}  # one per person
         # Durable: a claim must be on disk before its prompt is sent, or a power loss could
         # send it again.
         async with self.db.transaction(durable=True) as conn:
-            # Earlier claims whose send was interrupted (a crash, a network fault).
-            for leftover in await deliveries.claimed(conn, BATCH):
+            for leftover in await deliveries.claimed(conn, BATCH) if leftovers else ():
                 if now - leftover.due_at > self.grace:
                     await deliveries.mark(conn, leftover.id, "missed")
                     report.missed += 1
@@ -153,10 +155,8 @@ class Dispatcher:
             for item in await reminders.due(conn, now, BATCH):
                 reminder = item.reminder
                 assert reminder.next_due is not None
-                person = await people.get(conn, reminder.user_id)
-                assert person is not None
-                if item.zone is None or not item.active or person.paused(now):
-                    await reminders.set_next_due(conn, reminder.id, fire_after(person, reminder, now))
+                if item.zone is None or not item.active or item.paused(now):
+                    await reminders.set_next_due(conn, reminder.id, fire_after(item, reminder, now))
                     report.held += 1
                     continue
                 zone = zone_from_name(item.zone)
@@ -166,7 +166,7 @@ class Dispatcher:
                 )
                 late = now - latest > self.grace
                 state = "missed" if late else ("skipped" if reminder.user_id in to_send else "claimed")
-                delivery_id = await deliveries.claim(
+                delivery = await deliveries.claim(
                     conn,
                     user_id=reminder.user_id,
                     reminder_id=reminder.id,
@@ -174,15 +174,13 @@ class Dispatcher:
                     state=state,
                     now=now,
                 )
-                if delivery_id is None:
+                if delivery is None:
                     continue  # this due instant was handled before (a restart mid-tick)
                 if state == "missed":
                     report.missed += 1
                 elif state == "skipped":
                     report.coalesced += 1
                 else:
-                    delivery = await deliveries.get(conn, reminder.user_id, delivery_id)
-                    assert delivery is not None
                     to_send[reminder.user_id] = delivery
             for snooze in await deliveries.due_snoozes(conn, now, BATCH):
                 person = await people.get(conn, snooze.user_id)
@@ -197,6 +195,16 @@ class Dispatcher:
                 else:
                     await deliveries.mark(conn, snooze.id, "claimed")
                     to_send[snooze.user_id] = snooze
+            # Choose the prompts here, in the same transaction, so that sending only talks to
+            # Telegram. A snooze keeps the prompt it had.
+            for user_id, delivery in to_send.items():
+                if delivery.prompt_id is None or self.catalogue.get(delivery.prompt_id) is None:
+                    situation = await situation_for(conn, self.catalogue, user_id, now)
+                    prompt = await choose_for(conn, self.catalogue, user_id, now, situation=situation)
+                    await deliveries.set_prompt(conn, delivery.id, prompt.id)
+                    if situation is Situation.AFTER_SESSION:
+                        await sessions.clear_practice_due(conn, user_id)
+                    to_send[user_id] = replace(delivery, prompt_id=prompt.id)
         return list(to_send.values())
 
     @staticmethod
@@ -221,14 +229,9 @@ class Dispatcher:
     async def _send(self, delivery: Delivery, now: datetime, report: TickReport) -> None:
         """Send one claimed prompt; a failure here never delays anyone else."""
         user_id = delivery.user_id
-        async with self.db.transaction() as conn:
-            prompt = self.catalogue.get(delivery.prompt_id) if delivery.prompt_id else None
-            if prompt is None:
-                situation = await situation_for(conn, self.catalogue, user_id, now)
-                prompt = await choose_for(conn, self.catalogue, user_id, now, situation=situation)
-                await deliveries.set_prompt(conn, delivery.id, prompt.id)
-                if situation is Situation.AFTER_SESSION:
-                    await sessions.clear_practice_due(conn, user_id)
+        assert delivery.prompt_id is not None  # chosen when claimed
+        prompt = self.catalogue.get(delivery.prompt_id)
+        assert prompt is not None
         text, markup = prompt_message(self.renderer, prompt, user_id, delivery.id)
         try:
             message = await self.application.bot.send_message(
@@ -252,7 +255,7 @@ class Dispatcher:
             log.warning("delivery %d: %s; will retry", delivery.id, type(error).__name__)
             report.retry_later += 1
             return
-        async with self.db.transaction() as conn:
+        async with self.db.autocommit() as conn:
             await deliveries.mark_sent(conn, delivery.id, message.message_id, self.clock.now())
         report.sent += 1
         report.delivery_ids.append(delivery.id)

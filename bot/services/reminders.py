@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Protocol
 
 import aiosqlite
 
@@ -17,8 +18,18 @@ from bot.store.reminders import Reminder
 from bot.timezones import zone_from_name
 
 
+class Holder(Protocol):
+    """What decides when a person's reminders fire: their zone and whether they are on hold.
+    A Person has it, and so does the dispatcher's DueReminder (read in the same query)."""
+
+    zone: str | None
+    active: bool
+    paused_until: datetime | None
+    paused_indefinitely: bool
+
+
 def fire_after(
-    person: Person, reminder: Reminder | tuple[time, frozenset[int]], now: datetime
+    person: Holder, reminder: Reminder | tuple[time, frozenset[int]], now: datetime
 ) -> datetime | None:
     """When a reminder should next fire for this person, or None while it must be held."""
     if person.zone is None or not person.active or person.paused_indefinitely:

@@ -12,6 +12,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -101,6 +102,14 @@ class Database:
             yield self._conn
 
     @asynccontextmanager
+    async def autocommit(self) -> AsyncIterator[aiosqlite.Connection]:
+        """The connection for one write statement, which SQLite commits on its own (atomic, no
+        BEGIN/COMMIT round trips). Several statements that must land together need
+        :meth:`transaction`."""
+        async with self._lock:
+            yield self._conn
+
+    @asynccontextmanager
     async def raw(self) -> AsyncIterator[aiosqlite.Connection]:
         """The connection outside any transaction (migrations manage their own)."""
         async with self._lock:
@@ -119,3 +128,18 @@ class Database:
         if busy:
             log.warning("the WAL checkpoint could not finish: another connection is reading")
         return not busy
+
+
+# Every statement is a round trip to aiosqlite's thread, and a cursor costs three (execute,
+# fetch, close). These read a statement's rows in one, which is most of the cost of a query here.
+
+
+async def fetch_one(conn: aiosqlite.Connection, sql: str, params: Any = ()) -> aiosqlite.Row | None:
+    """The first row a statement returns (a SELECT, or a write with RETURNING), or None."""
+    rows = await conn.execute_fetchall(sql, params)
+    return next(iter(rows), None)  # type: ignore[arg-type]
+
+
+async def fetch_all(conn: aiosqlite.Connection, sql: str, params: Any = ()) -> list[aiosqlite.Row]:
+    """Every row a statement returns."""
+    return list(await conn.execute_fetchall(sql, params))  # type: ignore[arg-type]

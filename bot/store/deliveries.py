@@ -8,6 +8,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.store.codec import instant_from_db, instant_to_db
+from bot.store.db import fetch_all, fetch_one
 
 
 @dataclass(frozen=True)
@@ -41,30 +42,28 @@ def _delivery(row: aiosqlite.Row) -> Delivery:
 
 async def get(conn: aiosqlite.Connection, user_id: int, delivery_id: int) -> Delivery | None:
     """One of this person's deliveries (None if it is not theirs)."""
-    async with conn.execute(
-        "SELECT * FROM deliveries WHERE id = ? AND user_id = ?", (delivery_id, user_id)
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(
+        conn, "SELECT * FROM deliveries WHERE id = ? AND user_id = ?", (delivery_id, user_id)
+    )
     return _delivery(row) if row else None
 
 
 async def by_message(conn: aiosqlite.Connection, user_id: int, message_id: int) -> Delivery | None:
     """The prompt that Telegram message carried, if it was one of ours."""
-    async with conn.execute(
-        "SELECT * FROM deliveries WHERE user_id = ? AND message_id = ?", (user_id, message_id)
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(
+        conn, "SELECT * FROM deliveries WHERE user_id = ? AND message_id = ?", (user_id, message_id)
+    )
     return _delivery(row) if row else None
 
 
 async def latest_sent(conn: aiosqlite.Connection, user_id: int) -> Delivery | None:
     """The most recent prompt this person was sent."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT * FROM deliveries WHERE user_id = ? AND state = 'sent'"
         " ORDER BY sent_at DESC, id DESC LIMIT 1",
         (user_id,),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return _delivery(row) if row else None
 
 
@@ -109,18 +108,20 @@ async def claim(
     due_at: datetime,
     state: str,
     now: datetime,
-) -> int | None:
+) -> Delivery | None:
     """Record that a reminder's due instant was handled; None if it already was.
 
     UNIQUE (reminder_id, due_at) makes this the once-only gate for every reminder firing.
     """
     stamp = instant_to_db(now)
-    cur = await conn.execute(
+    row = await fetch_one(
+        conn,
         "INSERT INTO deliveries (user_id, reminder_id, kind, due_at, state, created_at)"
-        " VALUES (?, ?, 'prompt', ?, ?, ?) ON CONFLICT (reminder_id, due_at) DO NOTHING",
+        " VALUES (?, ?, 'prompt', ?, ?, ?) ON CONFLICT (reminder_id, due_at) DO NOTHING"
+        " RETURNING *",
         (user_id, reminder_id, instant_to_db(due_at), state, stamp),
     )
-    return cur.lastrowid if cur.rowcount == 1 else None
+    return _delivery(row) if row else None
 
 
 async def schedule_snooze(
@@ -151,27 +152,33 @@ async def reschedule(conn: aiosqlite.Connection, delivery_id: int, due_at: datet
 
 async def due_snoozes(conn: aiosqlite.Connection, now: datetime, limit: int) -> list[Delivery]:
     """Scheduled snoozes whose time has come (served by deliveries_open)."""
-    async with conn.execute(
-        "SELECT * FROM deliveries WHERE state = 'scheduled' AND due_at <= ? ORDER BY due_at LIMIT ?",
-        (instant_to_db(now), limit),
-    ) as cur:
-        return [_delivery(row) for row in await cur.fetchall()]
+    return [
+        _delivery(row)
+        for row in await fetch_all(
+            conn,
+            "SELECT * FROM deliveries WHERE state = 'scheduled' AND due_at <= ? ORDER BY due_at LIMIT ?",
+            (instant_to_db(now), limit),
+        )
+    ]
 
 
 async def claimed(conn: aiosqlite.Connection, limit: int) -> list[Delivery]:
     """Reminders and snoozes claimed but not yet sent (a crash or a network fault interrupted
     them). A /prompt asked for on the spot is the handler's to send, never the dispatcher's."""
-    async with conn.execute(
-        "SELECT * FROM deliveries WHERE state = 'claimed' AND kind != 'on_demand' ORDER BY due_at LIMIT ?",
-        (limit,),
-    ) as cur:
-        return [_delivery(row) for row in await cur.fetchall()]
+    return [
+        _delivery(row)
+        for row in await fetch_all(
+            conn,
+            "SELECT * FROM deliveries WHERE state = 'claimed' AND kind != 'on_demand'"
+            " ORDER BY due_at LIMIT ?",
+            (limit,),
+        )
+    ]
 
 
 async def earliest_snooze(conn: aiosqlite.Connection) -> datetime | None:
     """The soonest scheduled snooze."""
-    async with conn.execute("SELECT min(due_at) FROM deliveries WHERE state = 'scheduled'") as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT min(due_at) FROM deliveries WHERE state = 'scheduled'")
     return instant_from_db(row[0]) if row and row[0] else None
 
 
@@ -179,12 +186,12 @@ async def recent_prompts(
     conn: aiosqlite.Connection, user_id: int, since: datetime
 ) -> list[tuple[str, datetime]]:
     """(prompt_id, sent_at) of prompts sent to the person since an instant, for rotation."""
-    async with conn.execute(
+    rows = await fetch_all(
+        conn,
         "SELECT prompt_id, sent_at FROM deliveries WHERE user_id = ? AND sent_at >= ?"
         " AND prompt_id IS NOT NULL ORDER BY sent_at",
         (user_id, instant_to_db(since)),
-    ) as cur:
-        rows = await cur.fetchall()
+    )
     result = []
     for row in rows:
         sent = instant_from_db(row["sent_at"])

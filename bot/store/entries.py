@@ -8,6 +8,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.store.codec import instant_from_db, instant_to_db
+from bot.store.db import fetch_one
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,8 @@ def _entry(row: aiosqlite.Row) -> Entry:
 
 async def add(conn: aiosqlite.Connection, entry: NewEntry) -> tuple[Entry, bool]:
     """Store a message once. Returns (the stored entry, True if it was new)."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "INSERT INTO entries (user_id, chat_id, message_id, delivery_id, prompt_id, kind, text,"
         " file_id, written_at, bring)"
         " VALUES (:user_id, :chat_id, :message_id, :delivery_id, :prompt_id, :kind, :text,"
@@ -83,8 +85,7 @@ async def add(conn: aiosqlite.Connection, entry: NewEntry) -> tuple[Entry, bool]
             "written_at": instant_to_db(entry.written_at),
             "bring": int(entry.bring),
         },
-    ) as cur:
-        row = await cur.fetchone()
+    )
     if row is not None:
         return _entry(row), True
     stored = await by_message(conn, entry.chat_id, entry.message_id)
@@ -94,17 +95,15 @@ async def add(conn: aiosqlite.Connection, entry: NewEntry) -> tuple[Entry, bool]
 
 async def by_message(conn: aiosqlite.Connection, chat_id: int, message_id: int) -> Entry | None:
     """The entry stored for a Telegram message, if any."""
-    async with conn.execute(
-        "SELECT * FROM entries WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(
+        conn, "SELECT * FROM entries WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
+    )
     return _entry(row) if row else None
 
 
 async def by_id(conn: aiosqlite.Connection, user_id: int, entry_id: int) -> Entry | None:
     """One of this person's entries (None if it is not theirs)."""
-    async with conn.execute("SELECT * FROM entries WHERE id = ? AND user_id = ?", (entry_id, user_id)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT * FROM entries WHERE id = ? AND user_id = ?", (entry_id, user_id))
     return _entry(row) if row else None
 
 
@@ -136,12 +135,13 @@ async def set_bring(conn: aiosqlite.Connection, user_id: int, entry_id: int, bri
 
 async def count(conn: aiosqlite.Connection, user_id: int) -> int:
     """How many entries this person has."""
-    async with conn.execute("SELECT count(*) FROM entries WHERE user_id = ?", (user_id,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT count(*) FROM entries WHERE user_id = ?", (user_id,))
     return int(row[0])
 
 
 async def has_answer(conn: aiosqlite.Connection, delivery_id: int) -> bool:
     """Whether a prompt already has at least one answering message."""
-    async with conn.execute("SELECT 1 FROM entries WHERE delivery_id = ? LIMIT 1", (delivery_id,)) as cur:
-        return await cur.fetchone() is not None
+    return (
+        await fetch_one(conn, "SELECT 1 FROM entries WHERE delivery_id = ? LIMIT 1", (delivery_id,))
+        is not None
+    )

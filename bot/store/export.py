@@ -15,6 +15,7 @@ import aiosqlite
 
 from bot.store import inbox
 from bot.store.codec import instant_from_db, instant_to_db
+from bot.store.db import fetch_all, fetch_one
 from bot.store.reminders import NEVER, days_to_mask, mask_to_days
 
 # Tables with a row per person (or per person and thing) that /delete must erase and /export must
@@ -130,8 +131,7 @@ def _db(instant: datetime | None) -> str | None:
 
 
 async def _rows(conn: aiosqlite.Connection, sql: str, user_id: int) -> list[aiosqlite.Row]:
-    async with conn.execute(sql, (user_id,)) as cur:
-        return list(await cur.fetchall())
+    return list(await fetch_all(conn, sql, (user_id,)))
 
 
 async def load(conn: aiosqlite.Connection, user_id: int) -> PersonData | None:
@@ -225,8 +225,7 @@ async def load(conn: aiosqlite.Connection, user_id: int) -> PersonData | None:
 
 async def exists(conn: aiosqlite.Connection, user_id: int) -> bool:
     """Whether Between has any record of the person."""
-    async with conn.execute("SELECT 1 FROM people WHERE user_id = ?", (user_id,)) as cur:
-        return await cur.fetchone() is not None
+    return await fetch_one(conn, "SELECT 1 FROM people WHERE user_id = ?", (user_id,)) is not None
 
 
 async def insert(conn: aiosqlite.Connection, user_id: int, data: PersonData, now: datetime) -> None:
@@ -330,7 +329,8 @@ async def insert(conn: aiosqlite.Connection, user_id: int, data: PersonData, now
 
 async def counts(conn: aiosqlite.Connection, user_id: int) -> Counts | None:
     """How much is stored about the person (None if nothing at all)."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT admitted,"
         " (SELECT count(*) FROM entries WHERE user_id = :id) AS entries,"
         " (SELECT count(*) FROM moods WHERE user_id = :id) AS moods,"
@@ -340,8 +340,7 @@ async def counts(conn: aiosqlite.Connection, user_id: int) -> Counts | None:
         "   + (SELECT count(*) FROM session_plans WHERE user_id = :id) AS sessions"
         " FROM people WHERE user_id = :id",
         {"id": user_id},
-    ) as cur:
-        row = await cur.fetchone()
+    )
     if row is None:
         return None
     return Counts(

@@ -15,6 +15,7 @@ from typing import Any
 import aiosqlite
 
 from bot.store.codec import instant_to_db
+from bot.store.db import fetch_all
 
 # Telegram keeps an unconfirmed update for 24 hours; remembering done ids for twice that
 # recognises any redelivery.
@@ -56,11 +57,11 @@ async def pending(conn: aiosqlite.Connection, *, include_failed: bool = False) -
     """Updates not yet handled, oldest first (failed ones too when asked)."""
     states = ("pending", "failed") if include_failed else ("pending",)
     marks = ",".join("?" * len(states))
-    async with conn.execute(
+    rows = await fetch_all(
+        conn,
         f"SELECT update_id, payload, attempts FROM inbox WHERE state IN ({marks}) ORDER BY update_id",
         states,
-    ) as cur:
-        rows = await cur.fetchall()
+    )
     return [InboxItem(r["update_id"], json.loads(r["payload"]), r["attempts"]) for r in rows]
 
 

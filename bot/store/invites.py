@@ -7,6 +7,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.store.codec import instant_to_db
+from bot.store.db import fetch_one
 
 
 async def add(
@@ -41,6 +42,5 @@ async def admit(conn: aiosqlite.Connection, user_id: int, language_code: str | N
 
 async def is_admitted(conn: aiosqlite.Connection, user_id: int) -> bool:
     """Whether the person came in through an invite."""
-    async with conn.execute("SELECT admitted FROM people WHERE user_id = ?", (user_id,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT admitted FROM people WHERE user_id = ?", (user_id,))
     return bool(row and row[0])

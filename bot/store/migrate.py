@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.resources import data_dir
-from bot.store.db import Database
+from bot.store.db import Database, fetch_one
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +52,7 @@ def discover(folder: Path | None = None) -> list[Migration]:
 async def current_version(db: Database) -> int:
     """The schema version recorded in the database file."""
     async with db.raw() as conn:
-        async with conn.execute("PRAGMA user_version") as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(conn, "PRAGMA user_version")
     return int(row[0])
 
 
@@ -82,8 +81,7 @@ async def migrate(db: Database, folder: Path | None = None) -> list[int]:
 
 async def _has_tables(db: Database) -> bool:
     async with db.raw() as conn:
-        async with conn.execute("SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'") as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(conn, "SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'")
     return bool(row[0])
 
 

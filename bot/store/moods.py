@@ -8,6 +8,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.store.codec import instant_from_db, instant_to_db
+from bot.store.db import fetch_all
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,10 @@ async def add(
 
 async def between(conn: aiosqlite.Connection, user_id: int, start: datetime, end: datetime) -> list[Mood]:
     """The person's moods logged in [start, end), oldest first."""
-    async with conn.execute(
+    rows = await fetch_all(
+        conn,
         "SELECT score, logged_at FROM moods WHERE user_id = ? AND logged_at >= ? AND logged_at < ?"
         " ORDER BY logged_at",
         (user_id, instant_to_db(start), instant_to_db(end)),
-    ) as cur:
-        rows = await cur.fetchall()
+    )
     return [Mood(row["score"], instant_from_db(row["logged_at"])) for row in rows]  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.store.codec import instant_from_db, instant_to_db
+from bot.store.db import fetch_all, fetch_one
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,7 @@ def _person(row: aiosqlite.Row) -> Person:
 
 async def get(conn: aiosqlite.Connection, user_id: int) -> Person | None:
     """The person with this Telegram user id, or None if they never talked to Between."""
-    async with conn.execute("SELECT * FROM people WHERE user_id = ?", (user_id,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT * FROM people WHERE user_id = ?", (user_id,))
     return _person(row) if row else None
 
 
@@ -55,15 +55,15 @@ async def ensure(
 ) -> Person:
     """Return the person, creating their record on first contact. Never resets anything."""
     stamp = instant_to_db(now)
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "INSERT INTO people (user_id, language_code, created_at, updated_at)"
         " VALUES (:id, :lang, :now, :now)"
         " ON CONFLICT (user_id) DO UPDATE SET"
         "   language_code = coalesce(excluded.language_code, people.language_code)"
         " RETURNING *",
         {"id": user_id, "lang": language_code, "now": stamp},
-    ) as cur:
-        row = await cur.fetchone()
+    )
     assert row is not None
     return _person(row)
 
@@ -112,11 +112,14 @@ async def clear_pause(conn: aiosqlite.Connection, user_id: int, now: datetime) -
 
 async def pauses_ended(conn: aiosqlite.Connection, now: datetime, limit: int) -> list[Person]:
     """People whose pause with an end has run out (served by people_pause_end)."""
-    async with conn.execute(
-        "SELECT * FROM people WHERE paused_until IS NOT NULL AND paused_until <= ? LIMIT ?",
-        (instant_to_db(now), limit),
-    ) as cur:
-        return [_person(row) for row in await cur.fetchall()]
+    return [
+        _person(row)
+        for row in await fetch_all(
+            conn,
+            "SELECT * FROM people WHERE paused_until IS NOT NULL AND paused_until <= ? LIMIT ?",
+            (instant_to_db(now), limit),
+        )
+    ]
 
 
 async def set_active(conn: aiosqlite.Connection, user_id: int, active: bool, now: datetime) -> None:

@@ -11,6 +11,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.store.codec import instant_from_db, instant_to_db
+from bot.store.db import fetch_all
 from bot.store.entries import Entry
 from bot.store.entries import _entry as entry_from_row  # the one reader of an entries row
 from bot.store.moods import Mood
@@ -18,12 +19,15 @@ from bot.store.moods import Mood
 
 async def written(conn: aiosqlite.Connection, user_id: int, start: datetime, end: datetime) -> list[Entry]:
     """The person's entries written in [start, end], oldest first (entries_user_written)."""
-    async with conn.execute(
-        "SELECT * FROM entries WHERE user_id = ? AND written_at >= ? AND written_at <= ?"
-        " ORDER BY written_at, id",
-        (user_id, instant_to_db(start), instant_to_db(end)),
-    ) as cur:
-        return [entry_from_row(row) for row in await cur.fetchall()]
+    return [
+        entry_from_row(row)
+        for row in await fetch_all(
+            conn,
+            "SELECT * FROM entries WHERE user_id = ? AND written_at >= ? AND written_at <= ?"
+            " ORDER BY written_at, id",
+            (user_id, instant_to_db(start), instant_to_db(end)),
+        )
+    ]
 
 
 async def open_flags(conn: aiosqlite.Connection, user_id: int, until: datetime) -> list[Entry]:
@@ -34,24 +38,27 @@ async def open_flags(conn: aiosqlite.Connection, user_id: int, until: datetime) 
     (without ANALYZE statistics SQLite would walk the person's whole history on it): carried-over
     items cost what is still open, however long the history.
     """
-    async with conn.execute(
-        "SELECT * FROM entries WHERE user_id = ? AND bring = 1 AND discussed_at IS NULL"
-        " AND +written_at <= ? ORDER BY +written_at, id",
-        (user_id, instant_to_db(until)),
-    ) as cur:
-        return [entry_from_row(row) for row in await cur.fetchall()]
+    return [
+        entry_from_row(row)
+        for row in await fetch_all(
+            conn,
+            "SELECT * FROM entries WHERE user_id = ? AND bring = 1 AND discussed_at IS NULL"
+            " AND +written_at <= ? ORDER BY +written_at, id",
+            (user_id, instant_to_db(until)),
+        )
+    ]
 
 
 async def moods_logged(
     conn: aiosqlite.Connection, user_id: int, start: datetime, end: datetime
 ) -> list[Mood]:
     """The person's moods logged in [start, end], oldest first (moods_user_logged)."""
-    async with conn.execute(
+    rows = await fetch_all(
+        conn,
         "SELECT score, logged_at FROM moods WHERE user_id = ? AND logged_at >= ? AND logged_at <= ?"
         " ORDER BY logged_at",
         (user_id, instant_to_db(start), instant_to_db(end)),
-    ) as cur:
-        rows = await cur.fetchall()
+    )
     return [Mood(row["score"], instant_from_db(row["logged_at"])) for row in rows]  # type: ignore[arg-type]
 
 

@@ -8,6 +8,7 @@ from datetime import datetime, time
 import aiosqlite
 
 from bot.store.codec import instant_from_db, instant_to_db
+from bot.store.db import fetch_all, fetch_one
 
 # next_due for a reminder that must not fire until something changes (an open-ended pause, or a
 # person who blocked the bot): far beyond any real instant, and still ordered as text.
@@ -43,6 +44,10 @@ class DueReminder:
     paused_indefinitely: bool
     active: bool
 
+    def paused(self, now: datetime) -> bool:
+        """Whether the person's reminders are on hold at ``now``."""
+        return self.paused_indefinitely or (self.paused_until is not None and self.paused_until > now)
+
 
 def _reminder(row: aiosqlite.Row) -> Reminder:
     hour, minute = map(int, row["at"].split(":"))
@@ -52,10 +57,12 @@ def _reminder(row: aiosqlite.Row) -> Reminder:
 
 async def for_person(conn: aiosqlite.Connection, user_id: int) -> list[Reminder]:
     """The person's reminders, earliest time of day first."""
-    async with conn.execute(
-        "SELECT * FROM reminders WHERE user_id = ? ORDER BY at, days DESC", (user_id,)
-    ) as cur:
-        return [_reminder(row) for row in await cur.fetchall()]
+    return [
+        _reminder(row)
+        for row in await fetch_all(
+            conn, "SELECT * FROM reminders WHERE user_id = ? ORDER BY at, days DESC", (user_id,)
+        )
+    ]
 
 
 async def add(
@@ -103,13 +110,13 @@ async def set_next_due(conn: aiosqlite.Connection, reminder_id: int, next_due: d
 
 async def due(conn: aiosqlite.Connection, now: datetime, limit: int) -> list[DueReminder]:
     """Reminders whose next due instant has come, oldest first (served by reminders_due)."""
-    async with conn.execute(
+    rows = await fetch_all(
+        conn,
         "SELECT r.*, p.zone, p.paused_until, p.paused_indefinitely, p.active"
         " FROM reminders AS r JOIN people AS p ON p.user_id = r.user_id"
         " WHERE r.next_due <= ? ORDER BY r.next_due LIMIT ?",
         (instant_to_db(now), limit),
-    ) as cur:
-        rows = await cur.fetchall()
+    )
     return [
         DueReminder(
             reminder=_reminder(row),
@@ -124,6 +131,5 @@ async def due(conn: aiosqlite.Connection, now: datetime, limit: int) -> list[Due
 
 async def earliest_due(conn: aiosqlite.Connection) -> datetime | None:
     """The soonest next_due of any reminder (None if none is scheduled)."""
-    async with conn.execute("SELECT min(next_due) FROM reminders WHERE next_due != ?", (NEVER,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT min(next_due) FROM reminders WHERE next_due != ?", (NEVER,))
     return instant_from_db(row[0]) if row and row[0] else None

@@ -8,6 +8,7 @@ from datetime import datetime, time
 import aiosqlite
 
 from bot.store.codec import instant_from_db, instant_to_db
+from bot.store.db import fetch_all, fetch_one
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,7 @@ def _plan(row: aiosqlite.Row) -> Plan:
 
 async def get_plan(conn: aiosqlite.Connection, user_id: int) -> Plan | None:
     """The person's planned next session, if any."""
-    async with conn.execute("SELECT * FROM session_plans WHERE user_id = ?", (user_id,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT * FROM session_plans WHERE user_id = ?", (user_id,))
     return _plan(row) if row else None
 
 
@@ -96,11 +96,14 @@ async def delete_plan(conn: aiosqlite.Connection, user_id: int) -> bool:
 
 async def passed_plans(conn: aiosqlite.Connection, now: datetime, limit: int) -> list[Plan]:
     """Plans whose session time has come (served by session_plans_next_at), earliest first."""
-    async with conn.execute(
-        "SELECT * FROM session_plans WHERE next_at <= ? ORDER BY next_at LIMIT ?",
-        (instant_to_db(now), limit),
-    ) as cur:
-        return [_plan(row) for row in await cur.fetchall()]
+    return [
+        _plan(row)
+        for row in await fetch_all(
+            conn,
+            "SELECT * FROM session_plans WHERE next_at <= ? ORDER BY next_at LIMIT ?",
+            (instant_to_db(now), limit),
+        )
+    ]
 
 
 async def add_held(conn: aiosqlite.Connection, user_id: int, happened_at: datetime) -> None:
@@ -113,11 +116,11 @@ async def add_held(conn: aiosqlite.Connection, user_id: int, happened_at: dateti
 
 async def last_held(conn: aiosqlite.Connection, user_id: int, until: datetime) -> datetime | None:
     """When the person's latest session not after ``until`` happened (served by sessions_held_user)."""
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT max(happened_at) FROM sessions_held WHERE user_id = ? AND happened_at <= ?",
         (user_id, instant_to_db(until)),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return instant_from_db(row[0]) if row and row[0] else None
 
 
@@ -133,19 +136,21 @@ async def clear_practice_due(conn: aiosqlite.Connection, user_id: int) -> None:
 
 async def practice_due(conn: aiosqlite.Connection, user_id: int) -> bool:
     """Whether the next reminder should ask what the person wants to practise."""
-    async with conn.execute("SELECT practice_due FROM people WHERE user_id = ?", (user_id,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT practice_due FROM people WHERE user_id = ?", (user_id,))
     return bool(row and row[0])
 
 
 async def recaps_due(conn: aiosqlite.Connection, now: datetime, limit: int) -> list[Plan]:
     """Plans whose automatic recap should go now (served by session_plans_recap_due)."""
-    async with conn.execute(
-        "SELECT * FROM session_plans WHERE recap_due IS NOT NULL AND recap_due <= ?"
-        " ORDER BY recap_due LIMIT ?",
-        (instant_to_db(now), limit),
-    ) as cur:
-        return [_plan(row) for row in await cur.fetchall()]
+    return [
+        _plan(row)
+        for row in await fetch_all(
+            conn,
+            "SELECT * FROM session_plans WHERE recap_due IS NOT NULL AND recap_due <= ?"
+            " ORDER BY recap_due LIMIT ?",
+            (instant_to_db(now), limit),
+        )
+    ]
 
 
 async def clear_recap_due(conn: aiosqlite.Connection, user_id: int) -> None:
@@ -158,11 +163,11 @@ async def earliest_event(conn: aiosqlite.Connection) -> datetime | None:
 
     Two aggregates, each answered from its index without a scan.
     """
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT (SELECT min(recap_due) FROM session_plans WHERE recap_due IS NOT NULL),"
-        " (SELECT min(next_at) FROM session_plans)"
-    ) as cur:
-        row = await cur.fetchone()
+        " (SELECT min(next_at) FROM session_plans)",
+    )
     found = [instant_from_db(value) for value in (row or ()) if value]
     return min((f for f in found if f is not None), default=None)
 
