@@ -74,9 +74,10 @@ async def between_round(count: int, synchronous: str, *, limiter: bool = False) 
     the bare echo bot (which has none): both then do their own work at full speed. As shipped,
     the limiter holds every call that names a chat, reactions included, to Telegram's 30/s.
     """
+    from telegram.ext import AIORateLimiter
+
     import bot.app
     from bot.runtime import running
-    from telegram.ext import AIORateLimiter
 
     shipped = bot.app.AIORateLimiter
     if not limiter:

@@ -326,13 +326,13 @@ async def child_claim(args: dict[str, Any]) -> dict[str, Any]:
         spent, claimed, batches = 0.0, 0, 0
         while True:
             started = time.perf_counter()
-            batch = await dispatcher._claim(now, report)  # private: the step under test
+            batch, more = await dispatcher._claim(now, report)  # private: the step under test
             spent += time.perf_counter() - started
-            if not batch:
+            if not batch and not more:
                 break
             batches += 1
             claimed += len(batch)
-            # What sending would leave behind, so the next claim does not see these as leftovers.
+            # What sending leaves behind (claims are marked sent as they go out).
             async with runtime.db.transaction() as conn:
                 await conn.executemany(
                     "UPDATE deliveries SET state = 'sent', message_id = 0, sent_at = ? WHERE id = ?",

@@ -90,9 +90,7 @@ OVERALL_SENDS_PER_SECOND = 29.5
 
 def rate_limiter() -> AIORateLimiter:
     """python-telegram-bot's limiter, pacing sends evenly; a 429 is retried after the time asked."""
-    return AIORateLimiter(
-        overall_max_rate=1, overall_time_period=1 / OVERALL_SENDS_PER_SECOND, max_retries=3
-    )
+    return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / OVERALL_SENDS_PER_SECOND, max_retries=3)
 
 
 def _add_handlers(app: BetweenApp) -> None:

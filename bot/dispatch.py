@@ -48,7 +48,10 @@ from bot.timezones import zone_from_name
 
 log = logging.getLogger(__name__)
 
-BATCH = 500  # due rows claimed per transaction: keeps write transactions short
+BATCH = 500  # rows handled per transaction: keeps write transactions short
+# Due reminders claimed per transaction. Small, so the first prompts leave at once while the
+# next batch is claimed alongside the sending.
+CLAIM_BATCH = 100
 SEND_CONCURRENCY = 16  # sends in flight; the rate limiter keeps them within Telegram's limits
 MAX_WAIT = timedelta(seconds=60)  # longest sleep, so an outside change is seen within a minute
 COALESCE_LOOKBACK = timedelta(days=8)  # beyond a week every weekday has been seen
@@ -99,16 +102,15 @@ class Dispatcher:
             now = self.clock.now()
             await self._resume_ended_pauses(now, report)
             await self._sessions(now, report)
-            batch = await self._claim(now, report, leftovers=True)
-            while batch:
+            batch, more = await self._claim(now, report, leftovers=True)
+            while batch or more:
                 # Claim the next batch while this one is on its way: claiming waits on the
                 # database, sending on Telegram and the rate limiter.
                 sending = asyncio.create_task(self._send_all(batch, now, report))
                 try:
-                    following = await self._claim(now, report) if len(batch) >= BATCH else []
+                    batch, more = await self._claim(now, report) if more else ([], False)
                 finally:
                     await sending
-                batch = following
             if report.sent or report.missed or report.failed:
                 log.info(
                     "dispatch: %d sent, %d missed, %d coalesced, %d failed",
@@ -132,12 +134,14 @@ class Dispatcher:
         soonest = min([c for c in candidates if c is not None], default=now + MAX_WAIT)
         return min(max(soonest, now), now + MAX_WAIT)
 
-    async def _claim(self, now: datetime, report: TickReport, *, leftovers: bool = False) -> list[Delivery]:
+    async def _claim(
+        self, now: datetime, report: TickReport, *, leftovers: bool = False
+    ) -> tuple[list[Delivery], bool]:
         """Claim due reminders and snoozes, and choose their prompts, in one transaction.
 
-        Returns what is to be sent, one per person. ``leftovers`` also takes up claims an
-        earlier wake-up could not send (a crash, a network fault): only at the start of a tick,
-        when none of this tick's own claims is still on its way.
+        Returns what is to be sent (one per person) and whether more reminders may be due.
+        ``leftovers`` also takes up claims an earlier wake-up could not send (a crash, a network
+        fault): only at the start of a tick, when none of this tick's own claims is on its way.
         """
         to_send: dict[int, Delivery] = {}  # one per person
         # Durable: a claim must be on disk before its prompt is sent, or a power loss could
@@ -152,7 +156,8 @@ class Dispatcher:
                     report.coalesced += 1
                 else:
                     to_send[leftover.user_id] = leftover
-            for item in await reminders.due(conn, now, BATCH):
+            due = await reminders.due(conn, now, CLAIM_BATCH)
+            for item in due:
                 reminder = item.reminder
                 assert reminder.next_due is not None
                 if item.zone is None or not item.active or item.paused(now):
@@ -166,6 +171,14 @@ class Dispatcher:
                 )
                 late = now - latest > self.grace
                 state = "missed" if late else ("skipped" if reminder.user_id in to_send else "claimed")
+                # The prompt is chosen now and written with the claim: sending then only talks
+                # to Telegram.
+                situation, prompt = Situation.ORDINARY, None
+                if state == "claimed":
+                    situation = await situation_for(conn, self.catalogue, reminder.user_id, now)
+                    prompt = await choose_for(
+                        conn, self.catalogue, reminder.user_id, now, situation=situation
+                    )
                 delivery = await deliveries.claim(
                     conn,
                     user_id=reminder.user_id,
@@ -173,9 +186,12 @@ class Dispatcher:
                     due_at=latest,
                     state=state,
                     now=now,
+                    prompt_id=prompt.id if prompt else None,
                 )
                 if delivery is None:
                     continue  # this due instant was handled before (a restart mid-tick)
+                if situation is Situation.AFTER_SESSION:
+                    await sessions.clear_practice_due(conn, reminder.user_id)
                 if state == "missed":
                     report.missed += 1
                 elif state == "skipped":
@@ -195,8 +211,8 @@ class Dispatcher:
                 else:
                     await deliveries.mark(conn, snooze.id, "claimed")
                     to_send[snooze.user_id] = snooze
-            # Choose the prompts here, in the same transaction, so that sending only talks to
-            # Telegram. A snooze keeps the prompt it had.
+            # A leftover whose prompt is unknown (or was removed from the catalogue since) gets
+            # one here; a snooze keeps the prompt it had.
             for user_id, delivery in to_send.items():
                 if delivery.prompt_id is None or self.catalogue.get(delivery.prompt_id) is None:
                     situation = await situation_for(conn, self.catalogue, user_id, now)
@@ -205,7 +221,7 @@ class Dispatcher:
                     if situation is Situation.AFTER_SESSION:
                         await sessions.clear_practice_due(conn, user_id)
                     to_send[user_id] = replace(delivery, prompt_id=prompt.id)
-        return list(to_send.values())
+        return list(to_send.values()), len(due) == CLAIM_BATCH
 
     @staticmethod
     def _latest_due(stored: datetime, at, days, zone, now: datetime) -> datetime:  # type: ignore[no-untyped-def]

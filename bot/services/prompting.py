@@ -10,7 +10,7 @@ from telegram import InlineKeyboardMarkup
 from bot.handlers.buttons import keyboard, pack
 from bot.prompts import SESSION_QUESTIONS, Asked, Catalogue, Prompt, Situation, choose_prompt
 from bot.render import Renderer
-from bot.store import deliveries, people, sessions
+from bot.store import deliveries, sessions
 from bot.timezones import zone_from_name
 
 # How much history the chooser sees: enough to rotate themes fairly (it never repeats within 14).
@@ -28,14 +28,13 @@ async def situation_for(
     Right after a session (``practice_due``): ask what they want to practise. The day before
     one: ask once what they are bringing. Otherwise an ordinary prompt.
     """
-    if await sessions.practice_due(conn, user_id):
+    practice_due, zone_name, next_session = await sessions.standing(conn, user_id)
+    if practice_due:
         return Situation.AFTER_SESSION
-    plan = await sessions.get_plan(conn, user_id)
-    person = await people.get(conn, user_id)
-    if plan is None or person is None or person.zone is None:
+    if next_session is None or zone_name is None:
         return Situation.ORDINARY
-    zone = zone_from_name(person.zone)
-    if plan.next_at.astimezone(zone).date() != now.astimezone(zone).date() + timedelta(days=1):
+    zone = zone_from_name(zone_name)
+    if next_session.astimezone(zone).date() != now.astimezone(zone).date() + timedelta(days=1):
         return Situation.ORDINARY
     recent = await deliveries.recent_prompts(conn, user_id, now - QUESTIONS_LOOKBACK)
     asked = {catalogue.get(prompt_id).theme for prompt_id, _ in recent if catalogue.get(prompt_id)}  # type: ignore[union-attr]

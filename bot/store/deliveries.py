@@ -108,6 +108,7 @@ async def claim(
     due_at: datetime,
     state: str,
     now: datetime,
+    prompt_id: str | None = None,
 ) -> Delivery | None:
     """Record that a reminder's due instant was handled; None if it already was.
 
@@ -116,10 +117,10 @@ async def claim(
     stamp = instant_to_db(now)
     row = await fetch_one(
         conn,
-        "INSERT INTO deliveries (user_id, reminder_id, kind, due_at, state, created_at)"
-        " VALUES (?, ?, 'prompt', ?, ?, ?) ON CONFLICT (reminder_id, due_at) DO NOTHING"
+        "INSERT INTO deliveries (user_id, reminder_id, kind, due_at, state, created_at, prompt_id)"
+        " VALUES (?, ?, 'prompt', ?, ?, ?, ?) ON CONFLICT (reminder_id, due_at) DO NOTHING"
         " RETURNING *",
-        (user_id, reminder_id, instant_to_db(due_at), state, stamp),
+        (user_id, reminder_id, instant_to_db(due_at), state, stamp, prompt_id),
     )
     return _delivery(row) if row else None
 

@@ -178,3 +178,16 @@ async def restore_recap_due(conn: aiosqlite.Connection, user_id: int, recap_due:
         "UPDATE session_plans SET recap_due = ? WHERE user_id = ? AND recap_due IS NULL",
         (instant_to_db(recap_due), user_id),
     )
+
+
+async def standing(conn: aiosqlite.Connection, user_id: int) -> tuple[bool, str | None, datetime | None]:
+    """(practice_due, zone, next session instant) in one query, for choosing the next prompt."""
+    row = await fetch_one(
+        conn,
+        "SELECT p.practice_due, p.zone, s.next_at FROM people AS p"
+        " LEFT JOIN session_plans AS s ON s.user_id = p.user_id WHERE p.user_id = ?",
+        (user_id,),
+    )
+    if row is None:
+        return False, None, None
+    return bool(row[0]), row[1], instant_from_db(row[2])
