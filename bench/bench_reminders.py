@@ -595,20 +595,19 @@ def _time_claims(dispatcher: Any) -> list[float]:
 
 
 def _limiter_out_of_the_way() -> None:
-    """Build the Application with an AIORateLimiter that never throttles.
+    """Build the Application with a rate limiter that never throttles.
 
-    build_application() constructs AIORateLimiter(max_retries=3) by name from bot.app; zero
-    rates mean "no limit" in python-telegram-bot, so every request still goes through the
-    limiter's code path but never waits.
+    build_application() constructs TelegramRateLimiter() by name from bot.app; one whose
+    windows hold a billion sends still runs every request through the limiter's code path but
+    never waits.
     """
-    from telegram.ext import AIORateLimiter
-
     import bot.app
+    from bot.ratelimit import TelegramRateLimiter
 
-    def unthrottled(**_: Any) -> AIORateLimiter:
-        return AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=0)
+    def unthrottled() -> TelegramRateLimiter:
+        return TelegramRateLimiter(overall=(10**9, 1.0), per_group=(10**9, 60.0), max_retries=0)
 
-    bot.app.AIORateLimiter = unthrottled  # type: ignore[assignment,misc]
+    bot.app.TelegramRateLimiter = unthrottled  # type: ignore[assignment,misc]
 
 
 CHILDREN = {

@@ -7,7 +7,6 @@ from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -36,6 +35,7 @@ from bot.handlers import (
 from bot.handlers.common import command
 from bot.handlers.errors import on_error
 from bot.prompts import load_catalogue
+from bot.ratelimit import TelegramRateLimiter
 from bot.render import Renderer
 from bot.safety import CrisisDetector, load_resources
 from bot.store.db import Database
@@ -64,7 +64,8 @@ def build_application(settings: Settings, *, db: Database, clock: Clock) -> Betw
         .base_url(settings.api_url)
         .base_file_url(settings.file_api_url)
         .updater(None)
-        .rate_limiter(rate_limiter())
+        # Within Telegram's limits, as Telegram counts them (bot/ratelimit.py).
+        .rate_limiter(TelegramRateLimiter())
         .context_types(ContextTypes(context=BetweenContext))
         .build()
     )
@@ -79,18 +80,6 @@ def build_application(settings: Settings, *, db: Database, clock: Clock) -> Betw
     )
     _add_handlers(application)
     return application
-
-
-# Telegram allows roughly 30 messages a second overall. AIORateLimiter's default lets a burst of
-# 30 go at once and then 30 a second, so one rolling second can carry 60 and Telegram answers
-# 429, which stalls every send. A bucket of one, refilled 29.5 times a second, spaces sends
-# evenly just under the limit (measured in bench/bench_reminders.py, scenario 4).
-OVERALL_SENDS_PER_SECOND = 29.5
-
-
-def rate_limiter() -> AIORateLimiter:
-    """python-telegram-bot's limiter, pacing sends evenly; a 429 is retried after the time asked."""
-    return AIORateLimiter(overall_max_rate=1, overall_time_period=1 / OVERALL_SENDS_PER_SECOND, max_retries=3)
 
 
 def _add_handlers(app: BetweenApp) -> None:
