@@ -38,9 +38,6 @@ async def keep(
     """
     async with db.transaction() as conn:
         await people.ensure(conn, message.user_id, language_code, now)
-        existing = await entries.by_message(conn, message.chat_id, message.message_id)
-        if existing is not None:
-            return Kept(existing, new=False, starts_answer=False)
         delivery = None
         if reply_to_message_id is not None and link_to_prompt:
             delivery = await deliveries.by_message(conn, message.user_id, reply_to_message_id)
@@ -52,6 +49,7 @@ async def keep(
         if delivery is not None:
             message = replace(message, delivery_id=delivery.id, prompt_id=delivery.prompt_id)
             starts_answer = not await entries.has_answer(conn, delivery.id)
+        # Stored once: a message already kept (a redelivery, a replay) comes back as it is.
         entry, new = await entries.add(conn, message)
     return Kept(entry, new=new, starts_answer=starts_answer and new)
 
