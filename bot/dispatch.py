@@ -144,9 +144,7 @@ class Dispatcher:
         fault): only at the start of a tick, when none of this tick's own claims is on its way.
         """
         to_send: dict[int, Delivery] = {}  # one per person
-        # Durable: a claim must be on disk before its prompt is sent, or a power loss could
-        # send it again.
-        async with self.db.transaction(durable=True) as conn:
+        async with self.db.transaction() as conn:
             for leftover in await deliveries.claimed(conn, BATCH) if leftovers else ():
                 if now - leftover.due_at > self.grace:
                     await deliveries.mark(conn, leftover.id, "missed")
@@ -248,7 +246,10 @@ class Dispatcher:
         assert delivery.prompt_id is not None  # chosen when claimed
         prompt = self.catalogue.get(delivery.prompt_id)
         assert prompt is not None
-        text, markup = prompt_message(self.renderer, prompt, user_id, delivery.id)
+        async with self.db.read() as conn:
+            person = await people.get(conn, user_id)
+        with_mood = bool(person and person.mood_with_prompts)
+        text, markup = prompt_message(self.renderer, prompt, user_id, delivery.id, with_mood=with_mood)
         try:
             message = await self.application.bot.send_message(
                 user_id, text, parse_mode="HTML", reply_markup=markup
@@ -279,7 +280,7 @@ class Dispatcher:
     async def _sessions(self, now: datetime, report: TickReport) -> None:
         """Sessions whose time came are held (the next prompt asks what to practise); recaps due
         before a session go out, each at most once, never while paused."""
-        async with self.db.transaction(durable=True) as conn:
+        async with self.db.transaction() as conn:
             await session_rules.sessions_passed(conn, now, lead=self.recap_lead)
             due = await sessions.recaps_due(conn, now, BATCH)
             for plan in due:

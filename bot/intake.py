@@ -15,9 +15,7 @@ drives ``getUpdates`` itself instead:
 
 A crash between 1 and 2 makes Telegram deliver the batch again: the inbox ignores the ids it has.
 A crash during 3 leaves the rows pending: they are handled again at the next start, and storage
-keyed on (chat, message) keeps a handler's second run from storing anything twice. Step 1 is the
-one commit made with synchronous=FULL; what handlers write can always be replayed from it (see
-bot/store/db.py).
+keyed on (chat, message) keeps a handler's second run from storing anything twice.
 
 A handler that fails with a passing fault (network, Telegram 5xx/429, a locked database) leaves
 its update pending to be tried again; after ``MAX_ATTEMPTS``, or at once for any other error, the
@@ -111,7 +109,7 @@ class Intake:
     async def accept(self, payloads: list[dict[str, Any]]) -> int:
         """Commit raw updates to the inbox (the durable step). Returns how many were new."""
         rows = [(p["update_id"], _chat_id(p), p) for p in payloads]
-        async with self.db.transaction(durable=True) as conn:
+        async with self.db.transaction() as conn:
             return await inbox.accept(conn, rows, self.clock.now())
 
     async def drain(self, *, include_failed: bool = False) -> None:

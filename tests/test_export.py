@@ -124,9 +124,10 @@ def settings_for(path: Path) -> Settings:
 # Every column of every table, and where it goes. A migration that adds a table or a column fails
 # this test until the export (bot/store/export.py, docs/export-format.md) and /delete cover it.
 KNOWN_SCHEMA = {
+    # awaiting and awaiting_since are conversation state: not exported.
     "people": {"user_id", "language_code", "zone", "awaiting", "created_at", "updated_at",
                "paused_until", "paused_indefinitely", "active", "practice_due", "admitted",
-               "awaiting_since"},  # awaiting and awaiting_since: conversation state, not exported
+               "awaiting_since", "mood_with_prompts"},
     "reminders": {"id", "user_id", "at", "days", "next_due", "created_at"},
     "deliveries": {"id", "user_id", "reminder_id", "kind", "due_at", "prompt_id", "state",
                    "message_id", "created_at", "sent_at"},

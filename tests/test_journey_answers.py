@@ -182,3 +182,22 @@ async def test_ordinary_sad_message_gets_no_crisis_reply(harness):
     alex = await onboarded(harness)
     replies = await alex.says("I felt sad today and the traffic was awful")
     assert all("findahelpline" not in m.visible for m in replies)
+
+
+async def test_mood_scale_rides_along_with_prompts_when_chosen_in_settings(harness):
+    alex = await onboarded(harness)
+    settings = await alex.says_one("/settings")
+    (settings,) = await alex.presses(settings, "Mood scale with questions: off")
+    assert "Mood scale with each question: on" in settings.visible
+    prompt = await prompt_at_8pm(harness, alex)
+    labels = [label for label, _ in prompt.buttons]
+    assert labels[:3] == ["Later", "Another question", "Skip"]
+    assert labels[3:] == ["very low", "low", "okay", "good", "very good"]
+    (logged,) = await alex.presses(prompt, "good")
+    assert "good" in logged.visible
+    # The scale is gone from the prompt, its other buttons stay; one mood per prompt.
+    prompt = next(m for m in alex.messages() if m.message_id == prompt.message_id)
+    assert [label for label, _ in prompt.buttons] == ["Later", "Another question", "Skip"]
+    async with harness.runtime.db.read() as conn:
+        async with conn.execute("SELECT score FROM moods") as cur:
+            assert [row[0] for row in await cur.fetchall()] == [4]

@@ -22,13 +22,7 @@ async def test_blank_database_migrates_to_latest(tmp_path):
         async with conn.execute("PRAGMA secure_delete") as cur:
             assert (await cur.fetchone())[0] == 1
         async with conn.execute("PRAGMA synchronous") as cur:
-            assert (await cur.fetchone())[0] == 1  # NORMAL for ordinary commits
-    async with db.transaction(durable=True) as conn:
-        async with conn.execute("PRAGMA synchronous") as cur:
-            assert (await cur.fetchone())[0] == 2  # FULL for those nothing could replay
-    async with db.read() as conn:
-        async with conn.execute("PRAGMA synchronous") as cur:
-            assert (await cur.fetchone())[0] == 1
+            assert (await cur.fetchone())[0] == 2  # FULL
     await db.close()
 
 

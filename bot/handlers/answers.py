@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from telegram import Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 
 from bot.context import BetweenContext
 from bot.errors import BadInput
@@ -120,7 +120,7 @@ async def mood_button(update: Update, context: BetweenContext) -> None:
         return
     assert scale is not None
     await query.answer()
-    await drop_buttons(query)
+    await _drop_mood_buttons(query)
     await _log_mood(update, context, press.owner, int(press.args[0]), now, scale.chat.id, scale.message_id)
 
 
@@ -139,3 +139,17 @@ async def _log_mood(
         # Keyed on the message it came from: a retry or a replay stores it once.
         await moods.add(conn, owner, score, when, chat_id=chat_id, message_id=message_id)
     await reply(update, context.renderer.line("mood_logged", score=score))
+
+
+async def _drop_mood_buttons(query: CallbackQuery) -> None:
+    """Remove the mood scale; under a prompt, its other buttons (Later, Skip...) stay."""
+    markup = query.message.reply_markup if query.message else None  # type: ignore[union-attr]
+    rows = [
+        [button for button in row if not str(button.callback_data).startswith("mood:")]
+        for row in (markup.inline_keyboard if markup else ())
+    ]
+    rows = [row for row in rows if row]
+    if rows:
+        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
+    else:
+        await drop_buttons(query)

@@ -124,6 +124,7 @@ async def settings_command(update: Update, context: BetweenContext) -> None:
          (renderer.label("settings_reminders"), pack("set", owner, "remind"))],
         [(renderer.label("settings_resume" if paused else "settings_pause"),
           pack("set", owner, "resume" if paused else "pause"))],
+        [(renderer.label("settings_mood", on=person.mood_with_prompts), pack("set", owner, "mood"))],
     ]  # fmt: skip
     await reply(
         update,
@@ -132,6 +133,7 @@ async def settings_command(update: Update, context: BetweenContext) -> None:
             zone=zone,
             reminders=[reminders.reminder_view(r) for r in items],
             paused=paused,
+            mood_with_prompts=person.mood_with_prompts,
             paused_until=reminders.local_view(person.paused_until, person.zone)
             if paused and person.paused_until and person.zone
             else None,
@@ -158,3 +160,9 @@ async def settings_button(update: Update, context: BetweenContext) -> None:
         await reminders.pause(update, context)
     elif choice == "resume":
         await reminders.resume(update, context)
+    elif choice == "mood":
+        now = context.clock.now()
+        async with context.db.transaction() as conn:
+            person = await people.ensure(conn, press.owner, language(update), now)
+            await people.set_mood_with_prompts(conn, press.owner, not person.mood_with_prompts, now)
+        await settings_command(update, context)

@@ -28,12 +28,14 @@ async def prompt_now(update: Update, context: BetweenContext) -> None:
     owner = user_id(update)
     now = context.clock.now()
     async with context.db.transaction() as conn:
-        await people.ensure(conn, owner, language(update), now)
+        person = await people.ensure(conn, owner, language(update), now)
         prompt = await choose_for(conn, context.resources.catalogue, owner, now)
         delivery_id = await deliveries.add_sent(
             conn, user_id=owner, kind="on_demand", prompt_id=prompt.id, now=now
         )
-    text, markup = prompt_message(context.renderer, prompt, owner, delivery_id)
+    text, markup = prompt_message(
+        context.renderer, prompt, owner, delivery_id, with_mood=person.mood_with_prompts
+    )
     message = await reply(update, text, markup)
     async with context.db.transaction() as conn:
         await deliveries.mark_sent(conn, delivery_id, message.message_id, context.clock.now())
@@ -140,7 +142,11 @@ async def _another(update: Update, context: BetweenContext, delivery: Delivery) 
     async with context.db.transaction() as conn:
         prompt = await choose_for(conn, context.resources.catalogue, delivery.user_id, now, exclude=exclude)
         await deliveries.set_prompt(conn, delivery.id, prompt.id)
-    text, markup = prompt_message(context.renderer, prompt, delivery.user_id, delivery.id)
+        person = await people.get(conn, delivery.user_id)
+    with_mood = bool(person and person.mood_with_prompts)
+    text, markup = prompt_message(
+        context.renderer, prompt, delivery.user_id, delivery.id, with_mood=with_mood
+    )
     await query.answer()
     await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
 

@@ -66,9 +66,7 @@ async def offer(db: Database, user_id: int, now: datetime) -> Offer | None:
 
 async def confirm(db: Database, user_id: int, nonce: str) -> bool:
     """Erase everything about the person if ``nonce`` is the one waiting; False changes nothing."""
-    # Durable: the erase also removes the chat's inbox rows, this update's among them, so
-    # nothing could replay it after a power cut.
-    async with db.transaction(durable=True) as conn:
+    async with db.transaction() as conn:
         person = await people.get(conn, user_id)
         if person is None or not _matches(person.awaiting, nonce):
             return False

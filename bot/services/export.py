@@ -131,6 +131,7 @@ def to_document(user_id: int, data: PersonData, catalogue: Catalogue, now: datet
             "reachable": person.active,
             "practice_due": person.practice_due,
             "admitted": person.admitted,
+            "mood_with_prompts": person.mood_with_prompts,
         },
         "reminders": [
             {
@@ -239,7 +240,7 @@ def from_document(document: object) -> tuple[int, PersonData]:
     p = top.object("person")
     p.only(
         "created_at", "language_code", "zone", "paused_until", "paused_indefinitely",
-        "reachable", "practice_due", "admitted",
+        "reachable", "practice_due", "admitted", "mood_with_prompts",
     )  # fmt: skip
     zone = p.optional_text("zone", limit=64)
     if zone is not None:
@@ -256,6 +257,7 @@ def from_document(document: object) -> tuple[int, PersonData]:
         active=p.boolean("reachable"),
         practice_due=p.boolean("practice_due"),
         admitted=p.boolean("admitted"),
+        mood_with_prompts=p.boolean("mood_with_prompts"),
     )
 
     reminder_refs: dict[str, int] = {}

@@ -62,17 +62,18 @@ async def choose_for(
 
 
 def prompt_message(
-    renderer: Renderer, prompt: Prompt, owner: int, delivery_id: int
+    renderer: Renderer, prompt: Prompt, owner: int, delivery_id: int, *, with_mood: bool = False
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """The text and buttons of a prompt message (Later, Another question, Skip)."""
-    text = renderer.render("prompt.j2", prompt=prompt)
-    markup = keyboard(
+    """The text and buttons of a prompt message (Later, Another question, Skip), and the
+    one-tap mood scale under them when the person chose it in /settings."""
+    text = renderer.render("prompt.j2", prompt=prompt, with_mood=with_mood)
+    rows = [
         [
-            [
-                (renderer.label("later"), pack("later", owner, delivery_id)),
-                (renderer.label("another"), pack("another", owner, delivery_id)),
-                (renderer.label("skip"), pack("skip", owner, delivery_id)),
-            ]
+            (renderer.label("later"), pack("later", owner, delivery_id)),
+            (renderer.label("another"), pack("another", owner, delivery_id)),
+            (renderer.label("skip"), pack("skip", owner, delivery_id)),
         ]
-    )
-    return text, markup
+    ]
+    if with_mood:
+        rows.append([(renderer.label("mood_word", score=s), pack("mood", owner, s)) for s in range(1, 6)])
+    return text, keyboard(rows)

@@ -20,18 +20,16 @@ log = logging.getLogger(__name__)
 
 # Why each pragma:
 # - WAL: readers never block the writer, and a crash mid-write cannot corrupt the file.
-# - synchronous: FULL for the commits nothing else could replay (``durable=True``): the inbox
-#   (an update is on disk before Telegram is told we have it) and reminder claims (a prompt is
-#   recorded before it is sent). Every other write is derived from an inbox row and commits with
-#   NORMAL: a power loss may roll back the last of those, but WAL never reorders commits, so the
-#   inbox row's "done" mark (written after them) is rolled back too and the update is handled
-#   again at start. The next FULL commit makes everything before it durable as well.
-#   A process crash loses nothing either way: the data is already in the operating system.
+# - synchronous=FULL: a commit is on disk before we go on (before Telegram is told we have an
+#   update, before a prompt is sent). NORMAL may lose the last commits on a power cut; these are
+#   people's words. (bench/bench_inbound.py measures what FULL costs: nothing measurable on the
+#   machine the README names, where round trips to the database thread dominate.)
 # - foreign_keys: erasing a person cascades to everything about them.
 # - busy_timeout: `between backup` and other tools may hold a lock briefly.
 # - secure_delete: deleted text is overwritten with zeros, not left in free pages.
 PRAGMAS = (
     "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = FULL",
     "PRAGMA foreign_keys = ON",
     "PRAGMA busy_timeout = 5000",
     "PRAGMA secure_delete = ON",
@@ -41,25 +39,24 @@ PRAGMAS = (
 class Database:
     """One open SQLite database. Use :meth:`transaction` for writes and :meth:`read` for reads."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: str, synchronous: str = "NORMAL") -> None:
+    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
         self.path = path
-        self._synchronous = synchronous
 
     @classmethod
-    async def open(cls, path: str | Path, *, synchronous: str = "NORMAL") -> Database:
+    async def open(cls, path: str | Path, *, synchronous: str = "FULL") -> Database:
         """Open (creating if needed) the database at ``path`` with Between's pragmas.
 
-        ``synchronous`` is the level of ordinary commits (benchmarks compare FULL and NORMAL);
-        durable transactions always commit with FULL.
+        ``synchronous`` exists for the benchmark that measures what FULL costs; Between itself
+        always opens with FULL.
         """
         conn = await aiosqlite.connect(str(path), isolation_level=None)
         conn.row_factory = aiosqlite.Row
         for pragma in PRAGMAS:
             await conn.execute(pragma)
         await conn.execute(f"PRAGMA synchronous = {synchronous}")
-        return cls(conn, str(path), synchronous)
+        return cls(conn, str(path))
 
     async def close(self) -> None:
         """Checkpoint the WAL into the main file and close."""
@@ -68,27 +65,17 @@ class Database:
             await self._conn.close()
 
     @asynccontextmanager
-    async def transaction(self, *, durable: bool = False) -> AsyncIterator[aiosqlite.Connection]:
-        """A write transaction (BEGIN IMMEDIATE): committed on success, rolled back on error.
-
-        ``durable`` commits with synchronous=FULL: on disk, with everything before it, when this
-        returns. Use it for writes nothing could replay (see the note on PRAGMAS).
-        """
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A write transaction (BEGIN IMMEDIATE): committed on success, rolled back on error."""
         async with self._lock:
-            if durable:
-                await self._conn.execute("PRAGMA synchronous = FULL")
+            await self._conn.execute("BEGIN IMMEDIATE")
             try:
-                await self._conn.execute("BEGIN IMMEDIATE")
-                try:
-                    yield self._conn
-                except BaseException:
-                    await self._conn.execute("ROLLBACK")
-                    raise
-                else:
-                    await self._conn.execute("COMMIT")
-            finally:
-                if durable:
-                    await self._conn.execute(f"PRAGMA synchronous = {self._synchronous}")
+                yield self._conn
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            else:
+                await self._conn.execute("COMMIT")
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[aiosqlite.Connection]:

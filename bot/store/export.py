@@ -35,6 +35,7 @@ class PersonRecord:
     active: bool
     practice_due: bool
     admitted: bool
+    mood_with_prompts: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,7 @@ async def load(conn: aiosqlite.Connection, user_id: int) -> PersonData | None:
         active=bool(row["active"]),
         practice_due=bool(row["practice_due"]),
         admitted=bool(row["admitted"]),
+        mood_with_prompts=bool(row["mood_with_prompts"]),
     )
 
     reminder_rows = await _rows(
@@ -240,8 +242,8 @@ async def insert(conn: aiosqlite.Connection, user_id: int, data: PersonData, now
     stamp = instant_to_db(now)
     await conn.execute(
         "INSERT INTO people (user_id, language_code, zone, awaiting, created_at, updated_at,"
-        " paused_until, paused_indefinitely, active, practice_due, admitted)"
-        " VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?)",
+        " paused_until, paused_indefinitely, active, practice_due, admitted, mood_with_prompts)"
+        " VALUES (?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             user_id,
             person.language_code,
@@ -253,6 +255,7 @@ async def insert(conn: aiosqlite.Connection, user_id: int, data: PersonData, now
             int(person.active),
             int(person.practice_due),
             int(person.admitted),
+            int(person.mood_with_prompts),
         ),
     )
     reminder_ids: list[int] = []

@@ -22,6 +22,7 @@ class Person:
     paused_until: datetime | None = None
     paused_indefinitely: bool = False
     active: bool = True
+    mood_with_prompts: bool = False
 
     def paused(self, now: datetime) -> bool:
         """Whether reminders are on hold at ``now``."""
@@ -41,6 +42,7 @@ def _person(row: aiosqlite.Row) -> Person:
         paused_until=instant_from_db(row["paused_until"]),
         paused_indefinitely=bool(row["paused_indefinitely"]),
         active=bool(row["active"]),
+        mood_with_prompts=bool(row["mood_with_prompts"]),
     )
 
 
@@ -127,4 +129,12 @@ async def set_active(conn: aiosqlite.Connection, user_id: int, active: bool, now
     await conn.execute(
         "UPDATE people SET active = ?, updated_at = ? WHERE user_id = ?",
         (int(active), instant_to_db(now), user_id),
+    )
+
+
+async def set_mood_with_prompts(conn: aiosqlite.Connection, user_id: int, on: bool, now: datetime) -> None:
+    """Whether the one-tap mood scale rides along with every prompt."""
+    await conn.execute(
+        "UPDATE people SET mood_with_prompts = ?, updated_at = ? WHERE user_id = ?",
+        (int(on), instant_to_db(now), user_id),
     )
