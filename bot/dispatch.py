@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.clock import Clock
@@ -102,13 +102,14 @@ class Dispatcher:
             now = self.clock.now()
             await self._resume_ended_pauses(now, report)
             await self._sessions(now, report)
-            batch, more = await self._claim(now, report, leftovers=True)
+            served: set[int] = set()  # people with a prompt this tick: one each
+            batch, more = await self._claim(now, report, served, leftovers=True)
             while batch or more:
                 # Claim the next batch while this one is on its way: claiming waits on the
                 # database, sending on Telegram and the rate limiter.
                 sending = asyncio.create_task(self._send_all(batch, now, report))
                 try:
-                    batch, more = await self._claim(now, report) if more else ([], False)
+                    batch, more = await self._claim(now, report, served) if more else ([], False)
                 finally:
                     await sending
             if report.sent or report.missed or report.failed:
@@ -135,7 +136,7 @@ class Dispatcher:
         return min(max(soonest, now), now + MAX_WAIT)
 
     async def _claim(
-        self, now: datetime, report: TickReport, *, leftovers: bool = False
+        self, now: datetime, report: TickReport, served: set[int], *, leftovers: bool = False
     ) -> tuple[list[Delivery], bool]:
         """Claim due reminders and snoozes, and choose their prompts, in one transaction.
 
@@ -149,7 +150,7 @@ class Dispatcher:
                 if now - leftover.due_at > self.grace:
                     await deliveries.mark(conn, leftover.id, "missed")
                     report.missed += 1
-                elif leftover.user_id in to_send:
+                elif leftover.user_id in to_send or leftover.user_id in served:
                     await deliveries.mark(conn, leftover.id, "skipped")
                     report.coalesced += 1
                 else:
@@ -168,7 +169,8 @@ class Dispatcher:
                     conn, reminder.id, next_due(now, reminder.at, reminder.days, zone)
                 )
                 late = now - latest > self.grace
-                state = "missed" if late else ("skipped" if reminder.user_id in to_send else "claimed")
+                taken = reminder.user_id in to_send or reminder.user_id in served
+                state = "missed" if late else ("skipped" if taken else "claimed")
                 # The prompt is chosen now and written with the claim: sending then only talks
                 # to Telegram.
                 situation, prompt = Situation.ORDINARY, None
@@ -203,7 +205,7 @@ class Dispatcher:
                 elif now - snooze.due_at > self.grace:
                     await deliveries.mark(conn, snooze.id, "missed")
                     report.missed += 1
-                elif snooze.user_id in to_send:
+                elif snooze.user_id in to_send or snooze.user_id in served:
                     await deliveries.mark(conn, snooze.id, "skipped")
                     report.coalesced += 1
                 else:
@@ -219,6 +221,7 @@ class Dispatcher:
                     if situation is Situation.AFTER_SESSION:
                         await sessions.clear_practice_due(conn, user_id)
                     to_send[user_id] = replace(delivery, prompt_id=prompt.id)
+        served.update(to_send)
         return list(to_send.values()), len(due) == CLAIM_BATCH
 
     @staticmethod
@@ -238,7 +241,12 @@ class Dispatcher:
             async with gate:
                 await self._send(delivery, now, report)
 
-        await asyncio.gather(*(one(d) for d in batch))
+        # Every send finishes before the tick does, even when one fails unexpectedly: a send
+        # still in flight after the tick would look like a leftover to the next one.
+        outcomes = await asyncio.gather(*(one(d) for d in batch), return_exceptions=True)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
 
     async def _send(self, delivery: Delivery, now: datetime, report: TickReport) -> None:
         """Send one claimed prompt; a failure here never delays anyone else."""
@@ -271,6 +279,12 @@ class Dispatcher:
             # Left 'claimed': the next wake-up tries again while it is within the grace window.
             log.warning("delivery %d: %s; will retry", delivery.id, type(error).__name__)
             report.retry_later += 1
+            return
+        except TelegramError as error:  # anything else Telegram says: this prompt fails alone
+            log.error("delivery %d: %s", delivery.id, type(error).__name__)
+            async with self.db.transaction() as conn:
+                await deliveries.mark(conn, delivery.id, "failed")
+            report.failed += 1
             return
         async with self.db.autocommit() as conn:
             await deliveries.mark_sent(conn, delivery.id, message.message_id, self.clock.now())

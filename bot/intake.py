@@ -120,22 +120,34 @@ class Intake:
             by_chat: dict[int | None, list[inbox.InboxItem]] = {}
             for item in items:
                 by_chat.setdefault(_chat_id(item.payload), []).append(item)
-            done: list[int] = []
             gate = asyncio.Semaphore(CHATS_AT_ONCE)
 
             async def one_chat(queue: list[inbox.InboxItem]) -> None:
+                done: list[int] = []
                 async with gate:
-                    for item in queue:
-                        if not await self._process(item):
-                            break  # keep this chat's order: the rest waits for the retry
-                        done.append(item.update_id)
+                    try:
+                        for item in queue:
+                            if not await self._process(item):
+                                break  # keep this chat's order: the rest waits for the retry
+                            done.append(item.update_id)
+                    finally:
+                        # Marked as each chat finishes, so a crash replays little.
+                        if done:
+                            async with self.db.transaction() as conn:
+                                await inbox.mark_done(conn, done, self.clock.now())
 
-            await asyncio.gather(*(one_chat(queue) for queue in by_chat.values()))
+            # Every chat finishes before the drain does, even when one fails unexpectedly: a chat
+            # still running would be read as pending again by the next drain.
+            outcomes = await asyncio.gather(
+                *(one_chat(queue) for queue in by_chat.values()), return_exceptions=True
+            )
             async with self.db.transaction() as conn:
-                await inbox.mark_done(conn, done, self.clock.now())
                 given_up = await inbox.prune(conn, self.clock.now())
             if given_up:
                 log.error("%d update(s) failed for a week and were given up", given_up)
+            for outcome in outcomes:
+                if isinstance(outcome, BaseException):
+                    raise outcome
 
     async def _process(self, item: inbox.InboxItem) -> bool:
         """Handle one update; False if it failed (its attempt is recorded)."""

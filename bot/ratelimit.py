@@ -8,7 +8,7 @@ practice its timer wake-ups bring that down to about 27 a second (bench/bench_re
 scenario 4: 3,000 prompts took 111 s instead of 100). This limiter applies the rule itself: a
 send may go when fewer than the limit went in the last window. It plugs into python-telegram-
 bot's own extension point (``BaseRateLimiter``), and like AIORateLimiter it waits and retries
-when Telegram still answers 429, holding every other send back meanwhile.
+when Telegram still answers 429, holding every other message back meanwhile.
 
 Only messages are metered (methods that send, edit, copy or forward one): answering a button
 press or setting a reaction is not a message and should not wait behind a queue of reminders.
@@ -99,9 +99,9 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         self._per_group = per_group
         self._groups: dict[int | str, RollingWindow] = {}
         self._max_retries = max_retries
+        self._clock = clock
         self._sleep = sleep
-        self._clear = asyncio.Event()  # cleared while Telegram has asked us to wait
-        self._clear.set()
+        self._hold_until = 0.0  # when Telegram's last "retry after" ends
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -119,30 +119,38 @@ class TelegramRateLimiter(BaseRateLimiter[int]):
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         """Wait for room in the windows that apply, send, and retry a 429 after the time asked."""
-        metered = endpoint.startswith(MESSAGE_METHODS) and data.get("chat_id") is not None
+        metered = (
+            endpoint.startswith(MESSAGE_METHODS)
+            and endpoint != "sendChatAction"
+            and data.get("chat_id") is not None
+        )
         retries = rate_limit_args if rate_limit_args is not None else self._max_retries
         for attempt in range(retries + 1):
-            await self._clear.wait()
             if metered:
-                await self._overall.acquire()
+                await self._wait_out_hold()
                 group = _group_of(data["chat_id"])
                 if group is not None:
                     if group not in self._groups:
                         self._groups[group] = self._window(*self._per_group)
                     await self._groups[group].acquire()
+                await self._overall.acquire()
+                await self._wait_out_hold()  # a hold may have begun while this send queued
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
+                wait = retry_seconds(error) + 0.1
+                if metered:  # every message waits it out, even if this one gives up now
+                    log.info("Telegram asked to wait %.1f s; holding all messages", wait)
+                    self._hold_until = max(self._hold_until, self._clock() + wait)
                 if attempt == retries:
                     raise
-                wait = retry_seconds(error) + 0.1
-                log.info("Telegram asked to wait %.1f s; holding all sends", wait)
-                self._clear.clear()
-                try:
+                if not metered:  # other calls: only this one waits
                     await self._sleep(wait)
-                finally:
-                    self._clear.set()
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+    async def _wait_out_hold(self) -> None:
+        while (left := self._hold_until - self._clock()) > _EPSILON:
+            await self._sleep(left)
 
 
 def _group_of(chat_id: object) -> int | str | None:

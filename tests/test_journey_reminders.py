@@ -245,3 +245,13 @@ async def test_button_of_another_person_changes_nothing(harness):
     assert "isn't yours" in sam.toast()
     (listing,) = await alex.says("/remind")
     assert "09:00" in listing.visible
+
+
+async def test_missed_reminders_become_one_even_across_claim_batches(harness, monkeypatch):
+    import bot.dispatch
+
+    monkeypatch.setattr(bot.dispatch, "CLAIM_BATCH", 1)  # each reminder in its own batch
+    alex = await onboarded(harness)
+    await alex.says("/remind 08:00 09:00")
+    report = await harness.at(datetime(2026, 11, 24, 8, 30, tzinfo=UTC))  # 09:30 local
+    assert report.sent == 1 and report.coalesced == 1

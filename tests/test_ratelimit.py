@@ -77,7 +77,7 @@ async def test_groups_get_twenty_a_minute_private_chats_are_not_limited_that_way
     start = fake.now
     for _ in range(25):
         await limiter.process_request(call, (), {}, "sendMessage", {"chat_id": 5}, None)
-    assert fake.now - start == pytest.approx(24 / 60)  # only the overall spacing, no group wait
+    assert fake.now - start == pytest.approx(25 / 60)  # only the overall spacing, no group wait
 
 
 async def test_a_429_is_retried_after_the_time_asked_and_gives_up_after_max_retries():
@@ -99,3 +99,24 @@ async def test_a_429_is_retried_after_the_time_asked_and_gives_up_after_max_retr
 
     with pytest.raises(RetryAfter):
         await limiter.process_request(always, (), {}, "sendMessage", {"chat_id": 1}, None)
+
+
+async def test_a_429_holds_every_message_but_not_other_calls():
+    fake = FakeTime()
+    limiter = TelegramRateLimiter(clock=fake.clock, sleep=fake.sleep)
+    calls = []
+
+    async def refused() -> bool:
+        raise RetryAfter(3)
+
+    async def call(name: str) -> bool:
+        calls.append((name, fake.now))
+        return True
+
+    with pytest.raises(RetryAfter):  # no retries left: the hold stays for everyone else
+        await limiter.process_request(refused, (), {}, "sendMessage", {"chat_id": 1}, 0)
+    await limiter.process_request(
+        call, ("answer",), {}, "answerCallbackQuery", {"callback_query_id": "q"}, None
+    )
+    await limiter.process_request(call, ("message",), {}, "sendMessage", {"chat_id": 2}, None)
+    assert calls == [("answer", 0.0), ("message", pytest.approx(3.1))]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 
 from bot.context import BetweenContext
 from bot.errors import BadInput
@@ -88,6 +89,7 @@ async def mood_command(update: Update, context: BetweenContext) -> None:
         score = parse_mood(" ".join(args))
         when = message.date.astimezone(UTC) if message.date else context.clock.now()
         await _log_mood(update, context, owner, score, when, message.chat_id, message.message_id)
+        await reply(update, context.renderer.line("mood_logged", score=score))
         return
     renderer = context.renderer
     markup = keyboard(
@@ -119,9 +121,14 @@ async def mood_button(update: Update, context: BetweenContext) -> None:
         await query.answer(context.renderer.line("button_stale"))
         return
     assert scale is not None
-    await query.answer()
+    # Logged first (keyed on the scale's message, so a replay is harmless), then the scale goes.
+    score = int(press.args[0])
+    if await _log_mood(update, context, press.owner, score, now, scale.chat.id, scale.message_id):
+        await query.answer()
+        await reply(update, context.renderer.line("mood_logged", score=score))
+    else:
+        await query.answer(context.renderer.line("mood_already"))
     await _drop_mood_buttons(query)
-    await _log_mood(update, context, press.owner, int(press.args[0]), now, scale.chat.id, scale.message_id)
 
 
 async def _log_mood(
@@ -132,13 +139,14 @@ async def _log_mood(
     when: datetime,
     chat_id: int,
     message_id: int,
-) -> None:
-    now = context.clock.now()
+) -> bool:
+    """Store a mood, once per message it came from (a retry or a replay stores it once).
+
+    Returns False when that message had given one already.
+    """
     async with context.db.transaction() as conn:
-        await people.ensure(conn, owner, language(update), now)
-        # Keyed on the message it came from: a retry or a replay stores it once.
-        await moods.add(conn, owner, score, when, chat_id=chat_id, message_id=message_id)
-    await reply(update, context.renderer.line("mood_logged", score=score))
+        await people.ensure(conn, owner, language(update), context.clock.now())
+        return await moods.add(conn, owner, score, when, chat_id=chat_id, message_id=message_id)
 
 
 async def _drop_mood_buttons(query: CallbackQuery) -> None:
@@ -149,7 +157,11 @@ async def _drop_mood_buttons(query: CallbackQuery) -> None:
         for row in (markup.inline_keyboard if markup else ())
     ]
     rows = [row for row in rows if row]
-    if rows:
-        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
-    else:
+    if not rows:
         await drop_buttons(query)
+        return
+    try:
+        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows))
+    except BadRequest as error:
+        if "not modified" not in error.message.lower():  # already gone: what we wanted
+            raise
