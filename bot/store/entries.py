@@ -101,12 +101,6 @@ async def by_message(conn: aiosqlite.Connection, chat_id: int, message_id: int) 
     return _entry(row) if row else None
 
 
-async def by_id(conn: aiosqlite.Connection, user_id: int, entry_id: int) -> Entry | None:
-    """One of this person's entries (None if it is not theirs)."""
-    row = await fetch_one(conn, "SELECT * FROM entries WHERE id = ? AND user_id = ?", (entry_id, user_id))
-    return _entry(row) if row else None
-
-
 async def edit(
     conn: aiosqlite.Connection, chat_id: int, message_id: int, text: str, edited_at: datetime
 ) -> bool:
@@ -131,12 +125,6 @@ async def set_bring(conn: aiosqlite.Connection, user_id: int, entry_id: int, bri
         (int(bring), entry_id, user_id),
     )
     return cur.rowcount == 1
-
-
-async def count(conn: aiosqlite.Connection, user_id: int) -> int:
-    """How many entries this person has."""
-    row = await fetch_one(conn, "SELECT count(*) FROM entries WHERE user_id = ?", (user_id,))
-    return int(row[0])
 
 
 async def has_answer(conn: aiosqlite.Connection, delivery_id: int) -> bool:

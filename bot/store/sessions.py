@@ -134,12 +134,6 @@ async def clear_practice_due(conn: aiosqlite.Connection, user_id: int) -> None:
     await conn.execute("UPDATE people SET practice_due = 0 WHERE user_id = ?", (user_id,))
 
 
-async def practice_due(conn: aiosqlite.Connection, user_id: int) -> bool:
-    """Whether the next reminder should ask what the person wants to practise."""
-    row = await fetch_one(conn, "SELECT practice_due FROM people WHERE user_id = ?", (user_id,))
-    return bool(row and row[0])
-
-
 async def recaps_due(conn: aiosqlite.Connection, now: datetime, limit: int) -> list[Plan]:
     """Plans whose automatic recap should go now (served by session_plans_recap_due)."""
     return [
