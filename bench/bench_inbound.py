@@ -73,8 +73,8 @@ async def between_round(count: int, synchronous: str, *, limiter: bool = False) 
     the limiter meters messages at Telegram's 30/s; the acknowledging reactions are not messages.
     """
     import bot.app
+    from bot.app import running
     from bot.ratelimit import TelegramRateLimiter
-    from bot.runtime import running
 
     shipped = bot.app.TelegramRateLimiter
     if not limiter:

@@ -219,7 +219,7 @@ def scenario_startup(work: Path, n: dict[str, int]) -> dict[str, Any]:
 
 async def child_startup(args: dict[str, Any]) -> dict[str, Any]:
     """Open, migrate, build and start, then the first tick: what `between run` does before polling."""
-    from bot.runtime import running
+    from bot.app import running
 
     settings = _settings(args)
     started = time.perf_counter()
@@ -308,9 +308,9 @@ def scenario_claim(work: Path, n: dict[str, int]) -> dict[str, Any]:
 
 async def child_claim(args: dict[str, Any]) -> dict[str, Any]:
     """Time only the claim step of a tick, batch by batch, with the sends left out."""
+    from bot.app import running
     from bot.clock import FakeClock
     from bot.dispatch import TickReport
-    from bot.runtime import running
     from bot.timezones import zone_from_name
 
     clock = FakeClock(datetime.fromisoformat(args["now"]))
@@ -349,8 +349,8 @@ async def child_claim(args: dict[str, Any]) -> dict[str, Any]:
 
 async def child_tick(args: dict[str, Any]) -> dict[str, Any]:
     """Time one whole tick (claims and sends) at a fake instant when the seeded reminders are due."""
+    from bot.app import running
     from bot.clock import FakeClock
-    from bot.runtime import running
 
     if args.get("unthrottled"):
         _limiter_out_of_the_way()
@@ -435,7 +435,7 @@ async def child_bare(args: dict[str, Any]) -> dict[str, Any]:
 
     from bot.prompts import load_catalogue
     from bot.render import Renderer
-    from bot.services.prompting import prompt_message
+    from bot.views.prompt import prompt_message
 
     renderer, catalogue = Renderer(), load_catalogue()
     prompt = catalogue.prompts[0]  # one real prompt: same size, HTML and buttons as the bot's
@@ -515,7 +515,7 @@ async def child_flood(args: dict[str, Any]) -> dict[str, Any]:
     """Make every reminder due at the next whole second; let the real timer deliver them."""
     from zoneinfo import ZoneInfo
 
-    from bot.runtime import running
+    from bot.app import running
 
     count, deadline = args["count"], time.time() + args["timeout"]
     async with running(_settings(args)) as runtime:

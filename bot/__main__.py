@@ -89,8 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _run(settings: Settings) -> int:
+    from bot.app import running
     from bot.intake import FatalPollingError
-    from bot.runtime import running
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

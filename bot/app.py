@@ -1,49 +1,70 @@
-"""The composition root: builds the Application and wires every handler in one place."""
+"""The composition root: builds the Application, wires every journey in one ordered list, and
+starts and stops the database, the intake and the dispatcher together."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
-from telegram import BotCommand, Update
-from telegram.ext import (
-    Application,
-    ApplicationBuilder,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    MessageHandler,
-    TypeHandler,
-    filters,
-)
+from telegram import BotCommand
+from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes
 
-from bot.clock import Clock
+from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import BetweenContext, Resources
+from bot.dispatch import Dispatcher, DispatchTimer
 from bot.handlers import (
-    answers,
-    data,
+    access,
+    answering,
+    data_rights,
     fallback,
-    guards,
-    messages,
+    mood,
     onboarding,
-    prompting,
+    pause,
+    prompt,
     recap,
     reminders,
     sessions,
+    settings,
 )
-from bot.handlers.common import command
 from bot.handlers.errors import on_error
+from bot.intake import Intake
 from bot.prompts import load_catalogue
 from bot.ratelimit import TelegramRateLimiter
 from bot.render import Renderer
 from bot.safety import CrisisDetector, load_resources
 from bot.store.db import Database
+from bot.store.migrate import migrate
 
 log = logging.getLogger(__name__)
 
-# The command menu, in the order people see it. Descriptions live in templates/labels.txt.j2.
-COMMANDS = (
+# Every journey, in the order its handlers are registered. Within a group python-telegram-bot
+# runs the first handler that matches, so the order matters in two places: access runs first
+# (in groups of its own), and fallback (unknown commands, unknown buttons) comes last. The
+# answering journey takes every message that is not a new command, so it may stand anywhere
+# after access. To add a command: a function in its journey's module, registered in that
+# module's add_handlers, and its name in MENU below (with a description in labels.txt.j2 and a
+# line in help.j2).
+JOURNEYS = (
+    access,  # private chats only, who may use the bot, welcome back
+    onboarding,  # /start, /timezone, /help
+    settings,  # /settings
+    reminders,  # /remind
+    pause,  # /pause, /resume
+    prompt,  # /prompt, Later / Another question / Skip
+    answering,  # messages, edits, /bring
+    mood,  # /mood and the scale
+    sessions,  # /session
+    recap,  # /recap and its files
+    data_rights,  # /export, /delete
+    fallback,  # unknown commands and buttons: last
+)
+
+# The command menu and /help, in the order people see them. Descriptions: labels.txt.j2.
+MENU = (
     "start", "help", "prompt", "remind", "pause", "resume", "timezone", "mood",
     "session", "recap", "bring", "export", "delete", "settings",
 )  # fmt: skip
@@ -56,8 +77,6 @@ def build_application(settings: Settings, *, db: Database, clock: Clock) -> Betw
 
     There is no Updater: bot/intake.py reads updates itself so that none is lost.
     """
-    renderer = Renderer()
-    catalogue = load_catalogue(*([settings.prompts_dir] if settings.prompts_dir else []))
     application = (
         ApplicationBuilder()
         .token(settings.require_token())
@@ -73,58 +92,15 @@ def build_application(settings: Settings, *, db: Database, clock: Clock) -> Betw
         settings=settings,
         db=db,
         clock=clock,
-        renderer=renderer,
-        catalogue=catalogue,
+        renderer=Renderer(),
+        catalogue=load_catalogue(*([settings.prompts_dir] if settings.prompts_dir else [])),
         detector=CrisisDetector.default(),
         crisis_resources=load_resources(settings.crisis_resources),
     )
-    _add_handlers(application)
+    for journey in JOURNEYS:
+        journey.add_handlers(application)
+    application.add_error_handler(on_error)  # type: ignore[arg-type]
     return application
-
-
-def _add_handlers(app: BetweenApp) -> None:
-    # Groups -3..-1 run before everything (one handler per group runs): group chats are refused
-    # first (nothing from a group is stored), then access control, then a person Telegram said
-    # we could not reach is marked reachable again.
-    app.add_handler(TypeHandler(Update, guards.private_only), group=-3)
-    app.add_handler(TypeHandler(Update, guards.allowed_only), group=-2)
-    app.add_handler(TypeHandler(Update, guards.welcome_back), group=-1)
-
-    # Commands.
-    app.add_handler(command("start", onboarding.start))
-    app.add_handler(command("timezone", onboarding.timezone))
-    app.add_handler(command("help", onboarding.help_command))
-    app.add_handler(command("settings", onboarding.settings_command))
-    app.add_handler(command("remind", reminders.remind))
-    app.add_handler(command("pause", reminders.pause))
-    app.add_handler(command("resume", reminders.resume))
-    app.add_handler(command("prompt", prompting.prompt_now))
-    app.add_handler(command("bring", answers.bring_command))
-    app.add_handler(command("mood", answers.mood_command))
-
-    data.add_handlers(app)
-
-    sessions.add_handlers(app)
-    recap.add_handlers(app)
-
-    # Buttons. Each pattern names an action prefix from bot/handlers/buttons.py.
-    app.add_handler(CallbackQueryHandler(onboarding.zone_button, pattern=r"^tz\??:"))
-    app.add_handler(CallbackQueryHandler(reminders.reminder_button, pattern=r"^(rm|rmadd|rmdef|rmno):"))
-    app.add_handler(CallbackQueryHandler(reminders.pause_button, pattern=r"^pause:"))
-    app.add_handler(CallbackQueryHandler(onboarding.settings_button, pattern=r"^set:"))
-    app.add_handler(CallbackQueryHandler(prompting.prompt_button, pattern=r"^(later|another|skip):"))
-    app.add_handler(CallbackQueryHandler(prompting.snooze_button, pattern=r"^snz:"))
-    app.add_handler(CallbackQueryHandler(answers.bring_button, pattern=r"^bring:"))
-    app.add_handler(CallbackQueryHandler(answers.mood_button, pattern=r"^mood:"))
-    app.add_handler(CallbackQueryHandler(fallback.stale_button))
-
-    # Messages: anything a person writes. Unknown commands come last.
-    app.add_handler(MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, fallback.unknown_command))
-    app.add_handler(
-        MessageHandler(filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE, messages.on_message)
-    )
-
-    app.add_error_handler(on_error)  # type: ignore[arg-type]
 
 
 def registered_commands(app: BetweenApp) -> list[str]:
@@ -136,7 +112,7 @@ def registered_commands(app: BetweenApp) -> list[str]:
         if isinstance(handler, CommandHandler)
         for name in handler.commands
     }
-    return [name for name in COMMANDS if name in names]
+    return [name for name in MENU if name in names]
 
 
 async def register_commands(app: BetweenApp) -> None:
@@ -145,3 +121,65 @@ async def register_commands(app: BetweenApp) -> None:
     await app.bot.set_my_commands(
         [BotCommand(name, renderer.label(f"cmd_{name}")) for name in registered_commands(app)]
     )
+
+
+class Runtime:
+    """Everything a running bot holds: the database, the Application, the intake (updates in)
+    and the dispatcher (prompts and recaps out). Build with :func:`running`."""
+
+    def __init__(self, settings: Settings, db: Database, app: BetweenApp, clock: Clock) -> None:
+        self.settings = settings
+        self.db = db
+        self.app = app
+        self.clock = clock
+        resources: Resources = app.bot_data["resources"]
+        self.intake = Intake(app, db, clock, poll_timeout=settings.poll_timeout)
+        self.dispatcher = Dispatcher(
+            app,
+            db,
+            clock,
+            resources.renderer,
+            resources.catalogue,
+            grace=settings.grace,
+            recap_lead=settings.recap_lead,
+        )
+        self.timer = DispatchTimer(self.dispatcher, app.job_queue)
+
+    async def start_timer(self) -> None:
+        """Wake the dispatcher by the wall clock (not used by tests, which move a fake clock).
+
+        The first tick runs at once: it sends what came due while the bot was down (within the
+        grace window) and records older ones as missed. From then on a handler that changed a
+        schedule wakes the dispatcher through ``Resources.wake``.
+        """
+        self.app.bot_data["resources"].wake = self.timer.wake
+        await self.dispatcher.tick()
+        await self.timer.arm()
+
+    async def poll(self, stop: asyncio.Event) -> None:
+        """Long-poll Telegram until ``stop`` is set."""
+        await self.app.bot.delete_webhook(drop_pending_updates=False)
+        await self.intake.poll(stop)
+
+
+@asynccontextmanager
+async def running(settings: Settings, clock: Clock | None = None) -> AsyncIterator[Runtime]:
+    """Open the database (migrating it), start the Application; stop and close on exit."""
+    clock = clock or SystemClock()
+    db = await Database.open(settings.db_path)
+    try:
+        applied = await migrate(db)
+        if applied:
+            log.info("database migrated to version %d", applied[-1])
+        app = build_application(settings, db=db, clock=clock)
+        async with app:  # initialize() / shutdown()
+            await app.start()
+            try:
+                await register_commands(app)
+                runtime = Runtime(settings, db, app, clock)
+                yield runtime
+                runtime.timer.cancel()
+            finally:
+                await app.stop()
+    finally:
+        await db.close()

@@ -19,9 +19,9 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.app import running
 from bot.config import Secret, Settings
 from bot.localapi import MAX_TEXT, BotMessage, LocalBotAPI, UploadedFile
-from bot.runtime import running
 
 QUIT = frozenset({"/quit", "/exit"})
 HANDLED_TIMEOUT = 15.0  # seconds to wait for the bot to finish with one message

@@ -33,18 +33,19 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import Application
 
 from bot.clock import Clock
-from bot.handlers.recap import send_recap
 from bot.prompts import Catalogue, Situation
 from bot.render import Renderer
 from bot.schedule import next_due
 from bot.services import recap as recap_service
 from bot.services import sessions as session_rules
-from bot.services.prompting import choose_for, prompt_message, situation_for
+from bot.services.prompting import choose_for, situation_for
 from bot.services.reminders import fire_after, rearm
 from bot.store import deliveries, people, reminders, sessions
 from bot.store.db import Database
 from bot.store.deliveries import Delivery
 from bot.timezones import zone_from_name
+from bot.views.prompt import prompt_message
+from bot.views.recap import send_recap
 
 log = logging.getLogger(__name__)
 

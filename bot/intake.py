@@ -26,60 +26,27 @@ Webhook mode (``accept`` then ``drain``) answers Telegram only after step 1 has 
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import logging
-import sqlite3
 import warnings
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from telegram import Update
-from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
 
 from bot.clock import Clock
+from bot.outcome import Outcome, current_outcome
 from bot.store import inbox
 from bot.store.db import Database
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
 # Different people's updates are handled side by side (their handlers wait on Telegram, not on
 # each other); one person's stay in order.
 CHATS_AT_ONCE = 32
 RETRY_DELAYS = (1.0, 2.0, 5.0, 15.0, 30.0)  # seconds between polling retries after faults
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
-
-
-@dataclass
-class Outcome:
-    """How processing one update went, filled in by the error handler (bot/handlers/errors.py)."""
-
-    update_id: int
-    attempt: int
-    error: BaseException | None = None
-
-    @property
-    def final(self) -> bool:
-        """True when this failure will not be retried: the person should hear about it."""
-        return self.error is not None and (not is_transient(self.error) or self.attempt >= MAX_ATTEMPTS)
-
-
-# The update being processed right now: the error handler runs inside process_update, in the
-# same task, so it can report back without any shared mutable state.
-current_outcome: contextvars.ContextVar[Outcome | None] = contextvars.ContextVar(
-    "current_outcome", default=None
-)
-
-
-def is_transient(error: BaseException) -> bool:
-    """A fault that may well pass if the same update is tried again a little later."""
-    if isinstance(error, BadRequest):
-        return False  # python-telegram-bot makes it a NetworkError, but a 400 stays a 400
-    if isinstance(error, NetworkError | RetryAfter):  # TimedOut and 5xx are NetworkErrors
-        return True
-    return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
 
 
 class FatalPollingError(Exception):

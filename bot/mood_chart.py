@@ -17,8 +17,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
+from bot.mood import MOOD_WORDS
+
 WIDTH, HEIGHT, DPI = 800, 400, 100
-MOOD_WORDS = {1: "very low", 2: "low", 3: "okay", 4: "good", 5: "very good"}
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # Muted colours: a quiet slate line on warm paper, greys for the frame and labels.
 _PAPER = "#fbfaf7"

@@ -20,6 +20,7 @@ import jinja2
 
 from bot.errors import BadInput
 from bot.htmlsplit import split_html
+from bot.mood import MOOD_WORDS
 from bot.resources import templates_dir
 
 TELEGRAM_LIMIT = 4096
@@ -41,6 +42,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=False,
         )
+        self.env.globals["MOOD_WORDS"] = MOOD_WORDS
 
     def render(self, name: str, /, **data: Any) -> str:
         """Render template ``name`` (e.g. ``"start.j2"``), stripped of surrounding whitespace."""

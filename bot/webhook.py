@@ -16,8 +16,8 @@ import logging
 import secrets
 from urllib.parse import urlsplit
 
+from bot.app import Runtime
 from bot.intake import ALLOWED_UPDATES
-from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

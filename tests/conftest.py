@@ -17,11 +17,11 @@ from typing import Any
 
 import pytest
 
+from bot.app import Runtime, running
 from bot.clock import FakeClock
 from bot.config import Secret, Settings
 from bot.dispatch import TickReport
 from bot.localapi import BotMessage, LocalBotAPI
-from bot.runtime import Runtime, running
 
 # Opt in to python-telegram-bot's coming timedelta durations, as `between` does (bot/__main__.py);
 # the default mode warns from inside the library whenever Telegram answers 429.

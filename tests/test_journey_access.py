@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import running
 from bot.invite_cli import make_invite
-from bot.runtime import running
 from tests.conftest import Harness, make_settings
 
 

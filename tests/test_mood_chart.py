@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.handlers import recap as recap_handler
 from bot.mood_chart import DPI, HEIGHT, WIDTH, chart_available, mood_chart_png
+from bot.views import recap as recap_handler
 from tests.test_journey_reminders import onboarded
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

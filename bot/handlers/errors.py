@@ -9,8 +9,8 @@ from telegram.error import BadRequest, Forbidden
 
 from bot.context import BetweenContext
 from bot.errors import BadInput
-from bot.handlers.common import reply
-from bot.intake import current_outcome, is_transient
+from bot.outcome import current_outcome, is_transient
+from bot.views.replies import reply
 
 log = logging.getLogger("bot.errors")
 

@@ -1,11 +1,18 @@
-"""What is left after every journey had its turn: unknown commands and unexpected things."""
+"""What is left after every journey had its turn: unknown commands and buttons no one knows."""
 
 from __future__ import annotations
 
 from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import BetweenContext
-from bot.handlers.common import reply
+from bot.views.replies import reply
+
+
+def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+    """Register the catch-alls; they must come after every journey's handlers."""
+    app.add_handler(CallbackQueryHandler(stale_button))
+    app.add_handler(MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, unknown_command))
 
 
 async def unknown_command(update: Update, context: BetweenContext) -> None:

@@ -1,28 +1,31 @@
-"""Journey 1, getting started: /start, /timezone, /help, /settings and the zone answer."""
+"""Journey 1, getting started: /start, /timezone, /help and the answer to "what's your time zone?"."""
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import CallbackQuery, Update
+from telegram.ext import Application
 
 from bot.context import BetweenContext
-from bot.handlers import reminders
-from bot.handlers.buttons import keyboard, pack
-from bot.handlers.common import drop_buttons, language, own_press, reply, user_id
-from bot.services.reminders import rearm
-from bot.store import people
-from bot.store import reminders as reminders_store
+from bot.handlers.common import button, command, language, user_id
+from bot.services import onboarding as service
 from bot.timezones import ZoneGuess, describe_zone, parse_zone_answer, zone_from_name
+from bot.views.buttons import Action, Press, keyboard, pack
+from bot.views.reminders import default_offer
+from bot.views.replies import drop_buttons, reply
 
-AWAITING_ZONE = "zone"
+
+def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+    """Register /start, /timezone, /help and the zone buttons."""
+    app.add_handler(command("start", start))
+    app.add_handler(command("timezone", timezone))
+    app.add_handler(command("help", help_command))
+    app.add_handler(button(zone_button, Action.ZONE, Action.ZONE_NONE_OF_THESE))
 
 
 async def start(update: Update, context: BetweenContext) -> None:
     """Greet, say what Between is (and is not), and ask for the zone. Never wipes anything."""
     now = context.clock.now()
-    async with context.db.transaction() as conn:
-        person = await people.ensure(conn, user_id(update), language(update), now)
-        if person.zone is None:
-            await people.set_awaiting(conn, person.user_id, AWAITING_ZONE, now)
+    person = await service.greet(context.db, user_id(update), language(update), now)
     user = update.effective_user
     name = user.first_name if user else ""
     if person.zone is None:
@@ -35,27 +38,18 @@ async def start(update: Update, context: BetweenContext) -> None:
 async def timezone(update: Update, context: BetweenContext) -> None:
     """/timezone shows the zone and asks for a new one; /timezone <answer> changes it."""
     text = " ".join(context.args or [])
-    now = context.clock.now()
     if text:
-        await _answer_zone(update, context, text)
+        await answer_zone(update, context, text)
         return
-    async with context.db.transaction() as conn:
-        person = await people.ensure(conn, user_id(update), language(update), now)
-        await people.set_awaiting(conn, person.user_id, AWAITING_ZONE, now)
+    now = context.clock.now()
+    person = await service.ask_zone(context.db, user_id(update), language(update), now)
     zone = describe_zone(person.zone, now) if person.zone else None
     await reply(update, context.renderer.render("timezone_ask.j2", zone=zone))
 
 
-async def zone_answer(update: Update, context: BetweenContext) -> None:
-    """A plain message answering "what's your time zone?"."""
-    message = update.effective_message
-    assert message is not None and message.text is not None
-    await _answer_zone(update, context, message.text)
-
-
-async def _answer_zone(update: Update, context: BetweenContext, text: str) -> None:
-    now = context.clock.now()
-    guess = parse_zone_answer(text, now=now)  # BadInput -> a kind line, nothing changed
+async def answer_zone(update: Update, context: BetweenContext, text: str) -> None:
+    """A zone typed by the person: set it, or offer the zones their answer could mean."""
+    guess = parse_zone_answer(text, now=context.clock.now())  # BadInput -> a kind line, nothing changed
     if guess.zone is None:
         await _offer_choices(update, context, guess)
         return
@@ -65,35 +59,25 @@ async def _answer_zone(update: Update, context: BetweenContext, text: str) -> No
 async def _offer_choices(update: Update, context: BetweenContext, guess: ZoneGuess) -> None:
     owner = user_id(update)
     now = context.clock.now()
-    rows = [[(describe_zone(name, now).city, pack("tz", owner, name))] for name in guess.choices]
-    rows.append([(context.renderer.label("zone_none_of_these"), pack("tz?", owner))])
+    rows = [[(describe_zone(name, now).city, pack(Action.ZONE, owner, name))] for name in guess.choices]
+    rows.append([(context.renderer.label("zone_none_of_these"), pack(Action.ZONE_NONE_OF_THESE, owner))])
     await reply(update, context.renderer.line("zone_pick"), keyboard(rows))
 
 
 async def _set_zone(update: Update, context: BetweenContext, zone: str, *, fixed_offset: bool) -> None:
     now = context.clock.now()
     owner = user_id(update)
-    async with context.db.transaction() as conn:
-        before = await people.ensure(conn, owner, language(update), now)
-        await people.set_zone(conn, owner, zone, now)
-        # Reminder times keep their wall-clock meaning: 20:00 stays 20:00 in the new zone.
-        await rearm(conn, owner, now)
-        has_reminders = bool(await reminders_store.for_person(conn, owner))
+    result = await service.set_zone(context.db, owner, language(update), zone, now)
     context.resources.wake()
     view = describe_zone(zone, now)
     await reply(update, context.renderer.render("zone_set.j2", zone=view, fixed_offset=fixed_offset))
-    if before.zone is None and not has_reminders:
-        await reminders.offer_default(update, context)
+    if result.first_zone and not result.has_reminders:
+        await reply(update, *default_offer(context.renderer, owner))
 
 
-async def zone_button(update: Update, context: BetweenContext) -> None:
+async def zone_button(update: Update, context: BetweenContext, query: CallbackQuery, press: Press) -> None:
     """A zone picked from the offered buttons (or "none of these")."""
-    press = await own_press(update, context)
-    if press is None:
-        return
-    query = update.callback_query
-    assert query is not None
-    if press.action == "tz?" or not press.args:
+    if press.action == Action.ZONE_NONE_OF_THESE or not press.args:
         await query.answer()
         await reply(update, context.renderer.line("zone_ask_city"))
         return
@@ -107,62 +91,3 @@ async def zone_button(update: Update, context: BetweenContext) -> None:
 async def help_command(update: Update, context: BetweenContext) -> None:
     """List the commands, ending with where to find urgent help."""
     await reply(update, context.renderer.render("help.j2"))
-
-
-async def settings_command(update: Update, context: BetweenContext) -> None:
-    """Everything in one place: zone, reminders and pause, with buttons to change them."""
-    now = context.clock.now()
-    owner = user_id(update)
-    async with context.db.transaction() as conn:
-        person = await people.ensure(conn, owner, language(update), now)
-        items = await reminders_store.for_person(conn, owner)
-    zone = describe_zone(person.zone, now) if person.zone else None
-    paused = person.paused(now)
-    renderer = context.renderer
-    rows = [
-        [(renderer.label("settings_zone"), pack("set", owner, "zone")),
-         (renderer.label("settings_reminders"), pack("set", owner, "remind"))],
-        [(renderer.label("settings_resume" if paused else "settings_pause"),
-          pack("set", owner, "resume" if paused else "pause"))],
-        [(renderer.label("settings_mood", on=person.mood_with_prompts), pack("set", owner, "mood"))],
-    ]  # fmt: skip
-    await reply(
-        update,
-        renderer.render(
-            "settings.j2",
-            zone=zone,
-            reminders=[reminders.reminder_view(r) for r in items],
-            paused=paused,
-            mood_with_prompts=person.mood_with_prompts,
-            paused_until=reminders.local_view(person.paused_until, person.zone)
-            if paused and person.paused_until and person.zone
-            else None,
-        ),
-        keyboard(rows),
-    )
-
-
-async def settings_button(update: Update, context: BetweenContext) -> None:
-    """A button under /settings opens that part, exactly as its command would."""
-    press = await own_press(update, context)
-    if press is None:
-        return
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    context.args = []
-    choice = press.args[0] if press.args else ""
-    if choice == "zone":
-        await timezone(update, context)
-    elif choice == "remind":
-        await reminders.remind(update, context)
-    elif choice == "pause":
-        await reminders.pause(update, context)
-    elif choice == "resume":
-        await reminders.resume(update, context)
-    elif choice == "mood":
-        now = context.clock.now()
-        async with context.db.transaction() as conn:
-            person = await people.ensure(conn, press.owner, language(update), now)
-            await people.set_mood_with_prompts(conn, press.owner, not person.mood_with_prompts, now)
-        await settings_command(update, context)

@@ -7,9 +7,9 @@ import logging
 from telegram import Update
 
 from bot.context import BetweenContext
-from bot.handlers.common import reply, user_id
-from bot.safety import country_for_timezone
-from bot.store import people
+from bot.handlers.common import language, user_id
+from bot.services import safety as service
+from bot.views.replies import reply
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +28,8 @@ async def send_crisis_resources(update: Update, context: BetweenContext) -> None
 
     The message itself is stored by the caller exactly as written.
     """
-    async with context.db.read() as conn:
-        person = await people.get(conn, user_id(update))
-    country = country_for_timezone(person.zone) if person and person.zone else None
-    user = update.effective_user
-    options = context.resources.crisis_resources.for_person(user.language_code if user else None, country)
+    options = await service.resources_for(
+        context.db, context.resources.crisis_resources, user_id(update), language(update)
+    )
     log.info("update %s: crisis resources sent", update.update_id)  # never the text
     await reply(update, context.renderer.render("crisis.j2", resources=options))

@@ -64,3 +64,13 @@ async def flag(db: Database, user_id: int, entry_id: int, bring: bool = True) ->
     """Flag one of the person's entries to bring to the next session."""
     async with db.transaction() as conn:
         return await entries.set_bring(conn, user_id, entry_id, bring)
+
+
+async def flag_message(db: Database, user_id: int, chat_id: int, message_id: int) -> bool:
+    """Flag the entry a Telegram message was kept as (/bring as a reply); False if it was not
+    kept, or is not this person's."""
+    async with db.transaction() as conn:
+        entry = await entries.by_message(conn, chat_id, message_id)
+        if entry is None or entry.user_id != user_id:
+            return False
+        return await entries.set_bring(conn, user_id, entry.id, True)

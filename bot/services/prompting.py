@@ -1,16 +1,18 @@
-"""Choosing the next prompt for a person and drawing the prompt message."""
+"""The rules of a question: choosing the next one for a person, asking now, and what the
+buttons under it do (Later, Another question, Skip)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 import aiosqlite
-from telegram import InlineKeyboardMarkup
 
-from bot.handlers.buttons import keyboard, pack
 from bot.prompts import SESSION_QUESTIONS, Asked, Catalogue, Prompt, Situation, choose_prompt
-from bot.render import Renderer
-from bot.store import deliveries, sessions
+from bot.schedule import ALL_DAYS, next_due
+from bot.store import deliveries, people, sessions
+from bot.store.db import Database
+from bot.store.deliveries import Delivery
 from bot.timezones import zone_from_name
 
 # How much history the chooser sees: enough to rotate themes fairly (it never repeats within 14).
@@ -18,6 +20,12 @@ HISTORY = timedelta(days=60)
 # "The day before a session": the session is on the next local date. The question about what
 # to bring is asked once in this stretch.
 QUESTIONS_LOOKBACK = timedelta(hours=36)
+SNOOZE = timedelta(hours=1)
+SNOOZE_LONG = timedelta(hours=3)
+MORNING = time(9, 0)
+# Buttons under a prompt older than this no longer act: a week-old "Later" surprises more than
+# it helps.
+BUTTON_LIFETIME = timedelta(hours=24)
 
 
 async def situation_for(
@@ -61,19 +69,88 @@ async def choose_for(
     )
 
 
-def prompt_message(
-    renderer: Renderer, prompt: Prompt, owner: int, delivery_id: int, *, with_mood: bool = False
-) -> tuple[str, InlineKeyboardMarkup]:
-    """The text and buttons of a prompt message (Later, Another question, Skip), and the
-    one-tap mood scale under them when the person chose it in /settings."""
-    text = renderer.render("prompt.j2", prompt=prompt, with_mood=with_mood)
-    rows = [
-        [
-            (renderer.label("later"), pack("later", owner, delivery_id)),
-            (renderer.label("another"), pack("another", owner, delivery_id)),
-            (renderer.label("skip"), pack("skip", owner, delivery_id)),
-        ]
-    ]
-    if with_mood:
-        rows.append([(renderer.label("mood_word", score=s), pack("mood", owner, s)) for s in range(1, 6)])
-    return text, keyboard(rows)
+@dataclass(frozen=True)
+class Question:
+    """A prompt about to be sent: which, under which delivery, with the mood scale or not."""
+
+    prompt: Prompt
+    delivery_id: int
+    with_mood: bool
+
+
+async def ask_now(
+    db: Database, catalogue: Catalogue, user_id: int, language_code: str | None, now: datetime
+) -> Question:
+    """/prompt: choose a question and record it as about to be sent."""
+    async with db.transaction() as conn:
+        person = await people.ensure(conn, user_id, language_code, now)
+        prompt = await choose_for(conn, catalogue, user_id, now)
+        delivery_id = await deliveries.add_sent(
+            conn, user_id=user_id, kind="on_demand", prompt_id=prompt.id, now=now
+        )
+    return Question(prompt, delivery_id, person.mood_with_prompts)
+
+
+async def mark_sent(db: Database, delivery_id: int, message_id: int, now: datetime) -> None:
+    """Record the Telegram message that carried a question."""
+    async with db.transaction() as conn:
+        await deliveries.mark_sent(conn, delivery_id, message_id, now)
+
+
+async def live_delivery(
+    db: Database, user_id: int, delivery_id: int | None, now: datetime
+) -> Delivery | None:
+    """The question a button refers to, if it is the person's and its buttons still act."""
+    if delivery_id is None:
+        return None
+    async with db.read() as conn:
+        delivery = await deliveries.get(conn, user_id, delivery_id)
+    if delivery is None or delivery.sent_at is None or now - delivery.sent_at > BUTTON_LIFETIME:
+        return None
+    return delivery if delivery.state in ("sent", "scheduled") else None
+
+
+async def later(db: Database, delivery: Delivery, now: datetime) -> int:
+    """Later: the question comes again in an hour; returns the snooze (to move it further)."""
+    async with db.transaction() as conn:
+        snooze_id = await deliveries.schedule_snooze(
+            conn, user_id=delivery.user_id, prompt_id=delivery.prompt_id, due_at=now + SNOOZE, now=now
+        )
+        await deliveries.mark(conn, delivery.id, "skipped")
+    return snooze_id
+
+
+async def snooze_longer(
+    db: Database, user_id: int, snooze_id: int | None, choice: str, now: datetime
+) -> bool:
+    """After Later: 3 hours ("3h") or tomorrow morning ("am") instead; False if no longer possible."""
+    if snooze_id is None or choice not in ("3h", "am"):
+        return False
+    async with db.transaction() as conn:
+        snooze = await deliveries.get(conn, user_id, snooze_id)
+        if snooze is None or snooze.state != "scheduled":
+            return False
+        person = await people.get(conn, user_id)
+        zone = person.zone if person else None
+        if choice == "3h" or zone is None:
+            due_at = now + SNOOZE_LONG
+        else:
+            due_at = next_due(now + timedelta(hours=4), MORNING, ALL_DAYS, zone_from_name(zone))
+        await deliveries.reschedule(conn, snooze.id, due_at)
+    return True
+
+
+async def another(db: Database, catalogue: Catalogue, delivery: Delivery, now: datetime) -> Question:
+    """Another question, in place of this one (the same delivery)."""
+    exclude = (delivery.prompt_id,) if delivery.prompt_id else ()
+    async with db.transaction() as conn:
+        prompt = await choose_for(conn, catalogue, delivery.user_id, now, exclude=exclude)
+        await deliveries.set_prompt(conn, delivery.id, prompt.id)
+        person = await people.get(conn, delivery.user_id)
+    return Question(prompt, delivery.id, bool(person and person.mood_with_prompts))
+
+
+async def skip(db: Database, delivery: Delivery) -> None:
+    """Skip: recorded, never nagged about."""
+    async with db.transaction() as conn:
+        await deliveries.mark(conn, delivery.id, "skipped")

@@ -31,6 +31,7 @@ from bot.schedule import start_of_day
 from bot.services import sessions as session_rules
 from bot.store import people, sessions
 from bot.store import recap as store
+from bot.store.db import Database
 from bot.store.entries import Entry
 from bot.store.moods import Mood
 from bot.timezones import zone_from_name
@@ -453,3 +454,46 @@ def file_stem(recap: Recap) -> str:
     """A file name (without extension) that says what and when: ``between-recap-2026-11-24``."""
     local = recap.window.end.astimezone(recap.zone).date()
     return f"between-recap-{local.isoformat()}"
+
+
+# --- What /recap and its buttons do, each in one transaction -----------------------------
+
+
+async def zone_for(db: Database, user_id: int) -> tzinfo:
+    """The person's zone (see :func:`zone_of`)."""
+    async with db.read() as conn:
+        return await zone_of(conn, user_id)
+
+
+async def for_command(
+    db: Database,
+    catalogue: Catalogue,
+    user_id: int,
+    now: datetime,
+    zone: tzinfo,
+    spec: RecapWindow | None,
+    *,
+    lead: timedelta,
+) -> Recap:
+    """/recap: the recap at ``now`` (see :func:`build`)."""
+    async with db.transaction() as conn:
+        return await build(conn, catalogue, user_id, now, zone, spec, lead=lead)
+
+
+async def for_window(db: Database, catalogue: Catalogue, user_id: int, window: Window) -> Recap:
+    """The recap of a window a button names (its file, its preview)."""
+    async with db.read() as conn:
+        return await gather(conn, catalogue, user_id, window, await zone_of(conn, user_id))
+
+
+async def mark_discussed(db: Database, user_id: int, entry_ids: list[int], now: datetime) -> int:
+    """Mark flagged items as discussed; returns how many were still open."""
+    async with db.transaction() as conn:
+        return await store.mark_discussed(conn, user_id, entry_ids, now)
+
+
+async def mark_all_discussed(db: Database, user_id: int, until: datetime, now: datetime) -> int:
+    """Every item flagged up to ``until`` (what a recap showed) is discussed; later ones stay open."""
+    async with db.transaction() as conn:
+        open_items = await store.open_flags(conn, user_id, until)
+        return await store.mark_discussed(conn, user_id, [e.id for e in open_items], now)

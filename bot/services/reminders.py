@@ -17,6 +17,10 @@ from bot.store.people import Person
 from bot.store.reminders import Reminder
 from bot.timezones import zone_from_name
 
+# What Between waits for after asking "which time?" and "until which date?" (people.awaiting).
+AWAITING_TIME = "remind_time"
+AWAITING_PAUSE_DATE = "pause_date"
+
 
 class Holder(Protocol):
     """What decides when a person's reminders fire: their zone and whether they are on hold.
@@ -63,12 +67,29 @@ class Added:
     all: list[Reminder]
 
 
+async def ask(db: Database, user_id: int, awaiting: str, now: datetime) -> None:
+    """Remember that Between asked for a reminder time or a pause date (the zone must be known)."""
+    async with db.transaction() as conn:
+        await require_person_with_zone(conn, user_id)
+        await people.set_awaiting(conn, user_id, awaiting, now)
+
+
 async def add_times(
-    db: Database, user_id: int, times: list[tuple[time, frozenset[int]]], now: datetime
+    db: Database,
+    user_id: int,
+    times: list[tuple[time, frozenset[int]]],
+    now: datetime,
+    *,
+    answered: bool = False,
 ) -> Added:
-    """Add reminder times (duplicates of existing ones are noted, not added twice)."""
+    """Add reminder times (duplicates of existing ones are noted, not added twice).
+
+    ``answered``: the times answer the question "which time?", which is closed with them.
+    """
     async with db.transaction() as conn:
         person = await require_person_with_zone(conn, user_id)
+        if answered:
+            await people.set_awaiting(conn, user_id, None, now)
         existing = await reminders.for_person(conn, user_id)
         known = {(r.at, r.days) for r in existing}
         new = [t for t in times if t not in known]
@@ -104,14 +125,18 @@ async def pause(
     *,
     duration: timedelta | None = None,
     until: date | None = None,
-) -> datetime | None:
+    answered: bool = False,
+) -> tuple[datetime | None, str]:
     """Pause reminders for a duration, until a local date, or (neither) until /resume.
 
-    Returns when the pause ends (None: open-ended).
+    Returns when the pause ends (None: open-ended) and the person's zone. ``answered``: the
+    date answers "until which date?", which is closed with it.
     """
     async with db.transaction() as conn:
         person = await require_person_with_zone(conn, user_id)
         assert person.zone is not None
+        if answered:
+            await people.set_awaiting(conn, user_id, None, now)
         end: datetime | None = None
         if duration is not None:
             end = pause_end_for_duration(now, duration)
@@ -119,7 +144,7 @@ async def pause(
             end = pause_end_for_date(until, zone_from_name(person.zone))
         await people.set_pause(conn, user_id, end, now)
         await rearm(conn, user_id, now)
-    return end
+    return end, person.zone
 
 
 async def resume(db: Database, user_id: int, now: datetime) -> bool:

@@ -9,7 +9,7 @@ weekly 17:00 stays 17:00 across daylight saving changes. Every change to a plan 
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime, time, timedelta, tzinfo
 
 import aiosqlite
@@ -19,6 +19,7 @@ from bot.errors import BadInput
 from bot.schedule import local_instant
 from bot.sessions_parsing import ONCE, SessionSpec
 from bot.store import people, sessions
+from bot.store.db import Database
 from bot.store.sessions import Plan
 from bot.timezones import zone_from_name
 
@@ -187,3 +188,60 @@ async def skip_next(
 async def stop(conn: aiosqlite.Connection, user_id: int) -> bool:
     """Remove the plan (no session planned any more); False if there was none."""
     return await sessions.delete_plan(conn, user_id)
+
+
+# --- What /session and its buttons do, each in one transaction ---------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a /session command or button did: the reply to give (``reply`` names a line in
+    lines.j2), the plan it is about, and for a stop whether there was a plan."""
+
+    reply: str
+    plan: Plan | None
+    had: bool = False
+
+
+async def zone_for(db: Database, user_id: int) -> tzinfo:
+    """The person's zone, which a session plan needs; a kind refusal when there is none yet."""
+    async with db.read() as conn:
+        person = await people.get(conn, user_id)
+    if person is None or person.zone is None:
+        raise BadInput("session_zone_first")
+    return zone_from_name(person.zone)
+
+
+async def apply_command(
+    db: Database, user_id: int, spec: SessionSpec, now: datetime, *, lead: timedelta
+) -> Outcome:
+    """/session [DAY TIME [repeat] | done | skip | stop], or alone: the next session."""
+    async with db.transaction() as conn:
+        if spec.action == "done":
+            return Outcome("session_held", await mark_session_held(conn, user_id, now, lead=lead, now=now))
+        if spec.action == "skip":
+            skipped, plan = await skip_next(conn, user_id, now, lead=lead)
+            return Outcome("session_skipped" if skipped else "session_nothing_to_skip", plan)
+        if spec.action == "stop":
+            return Outcome("session_stopped", None, had=await stop(conn, user_id))
+        if spec.action == "set":
+            return Outcome("session_set", await set_plan(conn, user_id, spec, now, lead=lead))
+        plan = await catch_up(conn, user_id, now, lead=lead)
+        return Outcome("session_next" if plan else "session_none", plan)
+
+
+async def apply_button(
+    db: Database, user_id: int, choice: str, shown_for: datetime | None, now: datetime, *, lead: timedelta
+) -> Outcome | None:
+    """Move, skip or stop the session a button was shown for; None if the plan changed since."""
+    async with db.transaction() as conn:
+        person = await people.get(conn, user_id)
+        plan = await catch_up(conn, user_id, now, lead=lead)
+        if person is None or person.zone is None or plan is None or plan.next_at != shown_for:
+            return None
+        if choice == "skip":
+            _, plan = await skip_next(conn, user_id, now, lead=lead, expected=shown_for)
+            return Outcome("session_skipped", plan)
+        if choice == "stop":
+            return Outcome("session_stopped", None, had=await stop(conn, user_id))
+        return Outcome("session_move_ask", plan)

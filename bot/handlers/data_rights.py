@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
-from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler
+from telegram import CallbackQuery, Update
+from telegram.ext import Application
 
 from bot.context import BetweenContext
-from bot.handlers.buttons import keyboard, pack
-from bot.handlers.common import command, drop_buttons, own_press, reply, user_id
+from bot.handlers.common import button, command, user_id
 from bot.services import erase, export
+from bot.views.buttons import Action, Press, keyboard, pack
+from bot.views.replies import drop_buttons, reply
 
 # A confirmation to erase everything should be answered while the person still has it in mind.
 CONFIRM_LIFETIME = timedelta(minutes=10)
 
 
-def add_handlers(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
     """Register /export, /delete and the confirmation buttons."""
     app.add_handler(command("export", export_command))
     app.add_handler(command("delete", delete_command))
-    app.add_handler(CallbackQueryHandler(delete_button, pattern=r"^(delc|delx):"))
+    app.add_handler(button(delete_button, Action.DELETE_CONFIRM, Action.DELETE_CANCEL))
 
 
 async def export_command(update: Update, context: BetweenContext) -> None:
@@ -59,25 +59,20 @@ async def delete_command(update: Update, context: BetweenContext) -> None:
         return
     markup = keyboard(
         [
-            [(renderer.label("delete_confirm"), pack("delc", owner, offer.nonce))],
-            [(renderer.label("delete_cancel"), pack("delx", owner, offer.nonce))],
+            [(renderer.label("delete_confirm"), pack(Action.DELETE_CONFIRM, owner, offer.nonce))],
+            [(renderer.label("delete_cancel"), pack(Action.DELETE_CANCEL, owner, offer.nonce))],
         ]
     )
     minutes = int(CONFIRM_LIFETIME.total_seconds() // 60)
     await reply(update, renderer.render("delete_confirm.j2", counts=offer.counts, minutes=minutes), markup)
 
 
-async def delete_button(update: Update, context: BetweenContext) -> None:
+async def delete_button(update: Update, context: BetweenContext, query: CallbackQuery, press: Press) -> None:
     """Erase everything (with a fresh, current confirmation), or cancel."""
-    press = await own_press(update, context)
-    if press is None:
-        return
-    query = update.callback_query
-    assert query is not None
     renderer = context.renderer
     now = context.clock.now()
     nonce = press.args[0] if len(press.args) == 1 else ""
-    if press.action == "delx":
+    if press.action == Action.DELETE_CANCEL:
         await erase.cancel(context.db, press.owner, nonce, now)
         await query.answer()
         await drop_buttons(query)

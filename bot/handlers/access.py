@@ -1,4 +1,5 @@
-"""Checks that run before every other handler: private chats only, and who may use the bot."""
+"""Checks that run before every journey: private chats only, who may use the bot, and welcoming
+back someone Telegram could not reach."""
 
 from __future__ import annotations
 
@@ -6,12 +7,22 @@ import re
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import ApplicationHandlerStop
+from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.context import BetweenContext
-from bot.handlers.common import reply
-from bot.services.reminders import rearm
-from bot.store import invites, people
+from bot.handlers.common import language
+from bot.services import access as service
+from bot.services.access import Access
+from bot.views.replies import reply
+
+
+def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+    """Groups -3..-1 run before everything, in order (one handler per group runs): group chats
+    are refused first (nothing from a group is stored), then access control, then a person
+    Telegram said we could not reach is marked reachable again."""
+    app.add_handler(TypeHandler(Update, private_only), group=-3)
+    app.add_handler(TypeHandler(Update, allowed_only), group=-2)
+    app.add_handler(TypeHandler(Update, welcome_back), group=-1)
 
 
 async def private_only(update: Update, context: BetweenContext) -> None:
@@ -30,25 +41,17 @@ async def private_only(update: Update, context: BetweenContext) -> None:
 async def allowed_only(update: Update, context: BetweenContext) -> None:
     """When access is limited (a list of ids, or invite links), anyone else gets one polite line
     and nothing is stored about them. Opening a valid invite link lets a person in."""
-    settings = context.settings
     user = update.effective_user
-    if not settings.restricted or user is None:
+    if user is None:
         return
-    if settings.allowed_users is not None and user.id in settings.allowed_users:
-        return
-    async with context.db.read() as conn:
-        if await invites.is_admitted(conn, user.id):
-            return
-    code = _invite_code(update)
-    if code is not None:
-        now = context.clock.now()
-        async with context.db.transaction() as conn:
-            if await invites.redeem(conn, code, now):
-                await invites.admit(conn, user.id, user.language_code, now)
-                return  # let /start greet them
+    access = await service.check(
+        context.db, context.settings, user.id, language(update), _invite_code(update), context.clock.now()
+    )
+    if access == Access.ALLOWED:
+        return  # an invite just redeemed: /start greets them
+    if access == Access.INVALID_INVITE:
         await reply(update, context.renderer.line("invite_invalid"))
-        raise ApplicationHandlerStop
-    if update.callback_query is not None:
+    elif update.callback_query is not None:
         await update.callback_query.answer(context.renderer.line("not_allowed_plain"))
     elif update.message is not None:
         await reply(update, context.renderer.line("not_allowed"))
@@ -69,14 +72,5 @@ def _invite_code(update: Update) -> str | None:
 async def welcome_back(update: Update, context: BetweenContext) -> None:
     """Someone Telegram said we could not reach (403) wrote again: reminders start again."""
     user = update.effective_user
-    if user is None:
-        return
-    async with context.db.read() as conn:
-        person = await people.get(conn, user.id)
-    if person is None or person.active:
-        return
-    now = context.clock.now()
-    async with context.db.transaction() as conn:
-        await people.set_active(conn, user.id, True, now)
-        await rearm(conn, user.id, now)
-    context.resources.wake()
+    if user is not None and await service.welcome_back(context.db, user.id, context.clock.now()):
+        context.resources.wake()

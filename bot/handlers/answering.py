@@ -1,23 +1,30 @@
-"""Journey 3, answering: every message a person writes is kept, once, and acknowledged quietly."""
+"""Journey 3, answering: every message a person writes is kept, once, and acknowledged quietly;
+an edit updates what was kept; /bring and the Bring-to-session button flag an item."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
-from telegram import Message, Update
+from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
+from telegram.ext import Application, MessageHandler, filters
 
 from bot.context import BetweenContext
 from bot.errors import BadInput
-from bot.handlers import onboarding, reminders
-from bot.handlers.buttons import keyboard, pack
-from bot.handlers.common import language, reply, user_id
+from bot.handlers import onboarding, pause, reminders
+from bot.handlers.common import button, command, language, user_id
 from bot.handlers.safety import send_crisis_resources, suggests_crisis
 from bot.services import journal
-from bot.store import people
+from bot.services import onboarding as people
+from bot.services.onboarding import AWAITING_ZONE
+from bot.services.reminders import AWAITING_PAUSE_DATE, AWAITING_TIME
 from bot.store.entries import NewEntry
+from bot.store.people import Person
+from bot.views.buttons import Action, Press, keyboard, pack
+from bot.views.replies import drop_buttons, reply
 
 log = logging.getLogger(__name__)
 
@@ -34,19 +41,40 @@ _MEDIA = (
 )
 
 
-# Answers to a question the bot asked ("what's your zone?", "which time?", "until when?").
-AWAITED = {
-    onboarding.AWAITING_ZONE: onboarding.zone_answer,
-    reminders.AWAITING_TIME: reminders.time_answer,
-    reminders.AWAITING_PAUSE_DATE: reminders.pause_date_answer,
-}
+async def _zone_answer(update: Update, context: BetweenContext) -> None:
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    await onboarding.answer_zone(update, context, message.text)
 
+
+# Answers to a question the bot asked ("what's your zone?", "which time?", "until when?").
+AWAITED: dict[str, Callable[[Update, BetweenContext], Awaitable[None]]] = {
+    AWAITING_ZONE: _zone_answer,
+    AWAITING_TIME: reminders.time_answer,
+    AWAITING_PAUSE_DATE: pause.pause_date_answer,
+}
 
 # A short message is taken as the answer to the bot's question only this long after asking.
 ANSWER_WAIT = timedelta(minutes=30)
 
 
-def _answers_question(person: people.Person | None, message: Message, now: datetime) -> bool:
+def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+    """Register /bring, the Bring-to-session button, and every message that is not a command.
+
+    New commands are left out of the message handler: a command Between does not have goes to
+    bot/handlers/fallback.py. An *edited* command comes here (see ``command()``).
+    """
+    app.add_handler(command("bring", bring_command))
+    app.add_handler(button(bring_button, Action.BRING))
+    new_command = filters.COMMAND & filters.UpdateType.MESSAGE
+    app.add_handler(
+        MessageHandler(
+            (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE) & ~new_command, on_message
+        )
+    )
+
+
+def _answers_question(person: Person | None, message: Message, now: datetime) -> bool:
     """Whether this message is the answer to the question the bot asked last.
 
     Only a short, plain message soon after asking: a longer one is a note written instead, a
@@ -96,8 +124,7 @@ async def on_message(update: Update, context: BetweenContext) -> None:
     kind, text, file_id = what
     crisis = suggests_crisis(context, text)
     now = context.clock.now()
-    async with context.db.read() as conn:
-        person = await people.get(conn, user_id(update))
+    person = await people.person(context.db, user_id(update))
     refused = None
     if not crisis and _answers_question(person, message, now):
         assert person is not None and person.awaiting is not None
@@ -133,18 +160,17 @@ async def on_message(update: Update, context: BetweenContext) -> None:
         # Stored before: a redelivery, or a replay after a crash that may have come between
         # storing and acknowledging. Setting the same reaction again changes nothing if the
         # first one arrived, and acknowledges the message if it did not.
-        await _react(message, context)
+        await _react(message)
         return
     if crisis:
         await send_crisis_resources(update, context)
     if refused is not None:
-        await _react(message, context)
+        await _react(message)
         await reply(update, context.renderer.bad_input(refused) + " " + context.renderer.line("kept_as_note"))
         return
     await _acknowledge(update, context, message, kept)
     if not onboarded:
-        async with context.db.transaction() as conn:
-            await people.set_awaiting(conn, user_id(update), onboarding.AWAITING_ZONE, now)
+        await people.waiting_for_zone(context.db, user_id(update), now)
         await reply(update, context.renderer.line("kept_before_zone"))
 
 
@@ -153,18 +179,18 @@ async def _acknowledge(update: Update, context: BetweenContext, message: Message
     if kept.entry.kind != "text":
         await reply(update, renderer.line("media_kept", kind=kept.entry.kind))
     elif kept.starts_answer:
-        bring = pack("bring", user_id(update), kept.entry.id)
+        bring = pack(Action.BRING, user_id(update), kept.entry.id)
         await reply(
             update,
             renderer.line("answer_kept"),
             keyboard([[(renderer.label("bring_to_session"), bring)]]),
         )
-    elif not await _react(message, context):
+    elif not await _react(message):
         # Reactions can be off in a chat; a short line does the same job.
         await reply(update, renderer.line("note_kept"))
 
 
-async def _react(message: Message, context: BetweenContext) -> bool:
+async def _react(message: Message) -> bool:
     """The quiet acknowledgement: a ✍ reaction on the person's message. False if refused."""
     try:
         await message.set_reaction(ACK_REACTION)
@@ -180,8 +206,8 @@ async def _on_edit(update: Update, context: BetweenContext, message: Message) ->
     if text.startswith("/"):
         # An edited command is not run again (bot/handlers/common.py command()). Only /bring
         # stored words: keep its new wording, without the command.
-        command, _, rest = text.partition(" ")
-        if command.split("@")[0] != "/bring" or not rest.strip():
+        name, _, rest = text.partition(" ")
+        if name.split("@")[0] != "/bring" or not rest.strip():
             return
         text = rest.strip()
     if suggests_crisis(context, text):
@@ -195,3 +221,52 @@ async def _on_edit(update: Update, context: BetweenContext, message: Message) ->
     )
     if not changed:
         await reply(update, context.renderer.line("edit_unknown"))
+
+
+async def bring_button(update: Update, context: BetweenContext, query: CallbackQuery, press: Press) -> None:
+    """📌 Bring to session, under an acknowledgement."""
+    entry_id = press.number()
+    flagged = entry_id is not None and await journal.flag(context.db, press.owner, entry_id)
+    await query.answer(context.renderer.line("flagged" if flagged else "button_stale"))
+    if flagged:
+        await drop_buttons(query)
+
+
+async def bring_command(update: Update, context: BetweenContext) -> None:
+    """/bring TEXT adds an item for the next session; /bring as a reply flags that message."""
+    message = update.effective_message
+    assert message is not None
+    owner = user_id(update)
+    text = message.text.partition(" ")[2].strip() if message.text else ""
+    now = context.clock.now()
+    if not text:
+        target = message.reply_to_message
+        if target is None:
+            raise BadInput("bring_empty")
+        if not await journal.flag_message(context.db, owner, message.chat_id, target.message_id):
+            raise BadInput("bring_not_kept")
+        await reply(update, context.renderer.line("flagged"))
+        return
+    crisis = suggests_crisis(context, text)
+    kept = await journal.keep(
+        context.db,
+        NewEntry(
+            user_id=owner,
+            chat_id=message.chat_id,
+            message_id=message.message_id,
+            kind="bring",
+            text=text,
+            file_id=None,
+            written_at=message.date.astimezone(UTC) if message.date else now,
+            bring=True,
+        ),
+        reply_to_message_id=None,
+        language_code=language(update),
+        now=now,
+        link_to_prompt=False,
+    )
+    if not kept.new:
+        return
+    if crisis:
+        await send_crisis_resources(update, context)
+    await reply(update, context.renderer.line("brought"))

@@ -1,0 +1,93 @@
+"""Getting started and the person's own settings: first contact, the time zone, mood riding along."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.errors import BadInput
+from bot.services.reminders import rearm
+from bot.store import people
+from bot.store import reminders as reminders_store
+from bot.store.db import Database
+from bot.store.people import Person
+from bot.store.reminders import Reminder
+from bot.timezones import zone_from_name
+
+# What Between waits for after asking for the zone (people.awaiting).
+AWAITING_ZONE = "zone"
+
+
+async def greet(db: Database, user_id: int, language_code: str | None, now: datetime) -> Person:
+    """/start: the person (created on first contact, never reset); ask for a zone if none."""
+    async with db.transaction() as conn:
+        person = await people.ensure(conn, user_id, language_code, now)
+        if person.zone is None:
+            await people.set_awaiting(conn, user_id, AWAITING_ZONE, now)
+    return person
+
+
+async def ask_zone(db: Database, user_id: int, language_code: str | None, now: datetime) -> Person:
+    """/timezone alone: the person, now waiting for their zone."""
+    async with db.transaction() as conn:
+        person = await people.ensure(conn, user_id, language_code, now)
+        await people.set_awaiting(conn, user_id, AWAITING_ZONE, now)
+    return person
+
+
+@dataclass(frozen=True)
+class ZoneSet:
+    first_zone: bool  # the person had none before (onboarding)
+    has_reminders: bool
+
+
+async def set_zone(
+    db: Database, user_id: int, language_code: str | None, zone: str, now: datetime
+) -> ZoneSet:
+    """Set the zone. Reminder times keep their wall-clock meaning: 20:00 stays 20:00 there."""
+    zone_from_name(zone)  # refuses a zone name that does not exist (BadInput), before any write
+    async with db.transaction() as conn:
+        before = await people.ensure(conn, user_id, language_code, now)
+        await people.set_zone(conn, user_id, zone, now)
+        await rearm(conn, user_id, now)
+        has_reminders = bool(await reminders_store.for_person(conn, user_id))
+    return ZoneSet(first_zone=before.zone is None, has_reminders=has_reminders)
+
+
+async def waiting_for_zone(db: Database, user_id: int, now: datetime) -> None:
+    """A note kept before the zone was known: the next plain message may answer the zone question."""
+    async with db.transaction() as conn:
+        await people.set_awaiting(conn, user_id, AWAITING_ZONE, now)
+
+
+async def settings(
+    db: Database, user_id: int, language_code: str | None, now: datetime
+) -> tuple[Person, list[Reminder]]:
+    """Everything /settings shows: the person and their reminders."""
+    async with db.transaction() as conn:
+        person = await people.ensure(conn, user_id, language_code, now)
+        return person, await reminders_store.for_person(conn, user_id)
+
+
+async def toggle_mood_with_prompts(
+    db: Database, user_id: int, language_code: str | None, now: datetime
+) -> bool:
+    """Switch the mood scale under prompts on or off; returns the new setting."""
+    async with db.transaction() as conn:
+        person = await people.ensure(conn, user_id, language_code, now)
+        await people.set_mood_with_prompts(conn, user_id, not person.mood_with_prompts, now)
+    return not person.mood_with_prompts
+
+
+async def person(db: Database, user_id: int) -> Person | None:
+    """The person, or None if they never talked to Between."""
+    async with db.read() as conn:
+        return await people.get(conn, user_id)
+
+
+async def local_today(db: Database, user_id: int, now: datetime) -> date:
+    """Today's date on the person's wall clock; a kind refusal when they have no zone yet."""
+    found = await person(db, user_id)
+    if found is None or found.zone is None:
+        raise BadInput("zone_first")
+    return now.astimezone(zone_from_name(found.zone)).date()

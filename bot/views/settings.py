@@ -1,0 +1,39 @@
+"""/settings: everything in one place, with a button for each part."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from telegram import InlineKeyboardMarkup
+
+from bot.render import Renderer
+from bot.store.people import Person
+from bot.store.reminders import Reminder
+from bot.timezones import describe_zone
+from bot.views.buttons import Action, keyboard, pack
+from bot.views.reminders import paused_until_view, reminder_view
+
+
+def settings_message(
+    renderer: Renderer, person: Person, items: list[Reminder], now: datetime
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The zone, reminders, pause and the mood setting, with buttons to change each."""
+    owner = person.user_id
+    paused = person.paused(now)
+    rows = [
+        [(renderer.label("settings_zone"), pack(Action.SETTINGS, owner, "zone")),
+         (renderer.label("settings_reminders"), pack(Action.SETTINGS, owner, "remind"))],
+        [(renderer.label("settings_resume" if paused else "settings_pause"),
+          pack(Action.SETTINGS, owner, "resume" if paused else "pause"))],
+        [(renderer.label("settings_mood", on=person.mood_with_prompts),
+          pack(Action.SETTINGS, owner, "mood"))],
+    ]  # fmt: skip
+    text = renderer.render(
+        "settings.j2",
+        zone=describe_zone(person.zone, now) if person.zone else None,
+        reminders=[reminder_view(r) for r in items],
+        paused=paused,
+        mood_with_prompts=person.mood_with_prompts,
+        paused_until=paused_until_view(person, now),
+    )
+    return text, keyboard(rows)
