@@ -1,6 +1,6 @@
 """``between chat``: try Between in a terminal, no Telegram account needed.
 
-The local Bot API stand-in (bot/localapi.py) runs in-process and the real bot talks to it over
+The local Bot API stand-in (bot/localapi/) runs in-process and the real bot talks to it over
 HTTP exactly as it would talk to Telegram; this module plays the Telegram app: what the person
 types becomes their message, what the bot sends is printed. The journal is the ordinary database
 file, so a person can come back to it later (or move to Telegram with ``between run``).
