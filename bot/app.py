@@ -38,6 +38,7 @@ from bot.render import Renderer
 from bot.safety import CrisisDetector, load_resources
 from bot.store.db import Database
 from bot.store.migrate import migrate
+from bot.views.menu import MENU
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +47,7 @@ log = logging.getLogger(__name__)
 # (in groups of its own), and fallback (unknown commands, unknown buttons) comes last. The
 # answering journey takes every message that is not a new command, so it may stand anywhere
 # after access. To add a command: a function in its journey's module, registered in that
-# module's add_handlers, and its name in MENU below (with a description in labels.txt.j2 and a
-# line in help.j2).
+# module's add_handlers, and its name in bot/views/menu.py (the command menu and /help).
 JOURNEYS = (
     access,  # private chats only, who may use the bot, welcome back
     onboarding,  # /start, /timezone, /help
@@ -62,12 +62,6 @@ JOURNEYS = (
     data_rights,  # /export, /delete
     fallback,  # unknown commands and buttons: last
 )
-
-# The command menu and /help, in the order people see them. Descriptions: labels.txt.j2.
-MENU = (
-    "start", "help", "prompt", "remind", "pause", "resume", "timezone", "mood",
-    "session", "recap", "bring", "export", "delete", "settings",
-)  # fmt: skip
 
 BetweenApp = Application[Any, BetweenContext, Any, Any, Any, Any]
 

@@ -10,6 +10,7 @@ from bot.handlers.common import button, command, language, user_id
 from bot.services import onboarding as service
 from bot.timezones import ZoneGuess, describe_zone, parse_zone_answer, zone_from_name
 from bot.views.buttons import Action, Press, keyboard, pack
+from bot.views.menu import MENU
 from bot.views.reminders import default_offer
 from bot.views.replies import drop_buttons, reply
 
@@ -90,4 +91,4 @@ async def zone_button(update: Update, context: BetweenContext, query: CallbackQu
 
 async def help_command(update: Update, context: BetweenContext) -> None:
     """List the commands, ending with where to find urgent help."""
-    await reply(update, context.renderer.render("help.j2"))
+    await reply(update, context.renderer.render("help.j2", commands=MENU))
