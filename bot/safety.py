@@ -22,8 +22,6 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
 
@@ -667,12 +665,13 @@ class Resources:
     def for_person(self, language_code: str | None, country: str | None) -> list[Resource]:
         """The entries to show a person, the ones for everyone (a helpline directory) last.
 
-        Chosen by ``country`` (ISO 3166 code, e.g. from :func:`country_for_timezone`) when it
-        is known. Otherwise by the Telegram ``language_code``: its region ("pt-br" -> BR), else
-        the file's ``[languages]`` table ("de" -> DE). When neither leads anywhere, or the
-        country has no entries, the file's ``default_countries`` are used. A known country with
-        no entries does not fall back to the language: a number for another country that speaks
-        the same language would not work where the person is.
+        Chosen by ``country`` (ISO 3166 code, e.g. from
+        :func:`bot.timezones.country_for_timezone`) when it is known. Otherwise by the Telegram
+        ``language_code``: its region ("pt-br" -> BR), else the file's ``[languages]`` table
+        ("de" -> DE). When neither leads anywhere, or the country has no entries, the file's
+        ``default_countries`` are used. A known country with no entries does not fall back to
+        the language: a number for another country that speaks the same language would not work
+        where the person is.
         """
         countries = self._countries_for(language_code, country)
         chosen: list[Resource] = []
@@ -801,27 +800,3 @@ def _parse_resource(raw: object, where: str) -> Resource:
         url=url,
         note=fields["note"] or "",
     )
-
-
-def country_for_timezone(zone: str | None) -> str | None:
-    """The ISO country code of an IANA zone ("Europe/Berlin" -> "DE"), from tzdata's zone.tab.
-
-    The person's time zone is the best hint Between has of where they are (Telegram does not
-    say), so this is how a caller finds the ``country`` for :meth:`Resources.for_person`.
-    Returns ``None`` for zones no country owns (``UTC``, ``Etc/GMT+2``) or unknown names.
-    """
-    if not zone:
-        return None
-    return _zone_countries().get(zone)
-
-
-@cache
-def _zone_countries() -> dict[str, str]:
-    text = importlib_resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text("utf-8")
-    found = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            fields = line.split("\t")
-            if len(fields) >= 3:
-                found[fields[2]] = fields[0]
-    return found

@@ -8,8 +8,8 @@ from telegram import Update
 
 from bot.context import BetweenContext
 from bot.handlers.common import reply, user_id
-from bot.safety import country_for_timezone
 from bot.store import people
+from bot.timezones import country_for_timezone
 
 log = logging.getLogger(__name__)
 
