@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.config import ConfigError
+from bot.errors import ConfigError
 
 _DATA_DIR = Path(__file__).resolve().parent / "safety_data"
 DEFAULT_PHRASES = _DATA_DIR / "phrases.toml"
