@@ -9,13 +9,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from bot.errors import ConfigError  # importers take it from here; it lives below every module
+
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 # A BotFather token: the bot's numeric id, a colon, and a secret of letters, digits, - and _.
 _TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{8,}$")
-
-
-class ConfigError(Exception):
-    """A setting is missing or malformed; the message is one line an operator can act on."""
 
 
 class Secret(str):

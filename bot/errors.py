@@ -1,8 +1,16 @@
-"""Domain errors shared by the pure parsers and the services."""
+"""Errors shared across Between: what a person typed that cannot be used, what an operator must fix.
+
+They live here, below everything else, so that any module can raise them without importing the
+module that reports them (bot/config.py re-exports :class:`ConfigError`, bot/__main__.py prints it).
+"""
 
 from __future__ import annotations
 
 from typing import Any
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line an operator can act on."""
 
 
 class BadInput(Exception):

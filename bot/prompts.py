@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from pathlib import Path
 
-from bot.resources import data_dir
+from bot.package_data import data_dir
 
 SESSION_QUESTIONS = "session-questions"
 """Theme asked the day before a session."""

@@ -21,7 +21,7 @@ import jinja2
 from bot.errors import BadInput
 from bot.htmlsplit import split_html
 from bot.mood import MOOD_WORDS
-from bot.resources import templates_dir
+from bot.package_data import templates_dir
 
 TELEGRAM_LIMIT = 4096
 

@@ -29,6 +29,7 @@ __all__ = [
     "MAX_CHOICES",
     "ZoneGuess",
     "ZoneInfoView",
+    "country_for_timezone",
     "describe_zone",
     "parse_zone_answer",
     "zone_from_name",
@@ -297,6 +298,19 @@ def describe_zone(name: str, now: datetime) -> ZoneInfoView:
     )
 
 
+def country_for_timezone(zone: str | None) -> str | None:
+    """The ISO country code of an IANA zone ("Europe/Berlin" -> "DE"), from tzdata's zone.tab.
+
+    The person's time zone is the best hint Between has of where they are (Telegram does not
+    say), so this is how a caller finds the ``country`` for the crisis resources
+    (:meth:`bot.safety.Resources.for_person`). Returns ``None`` for zones no country owns
+    (``UTC``, ``Etc/GMT+2``) or unknown names.
+    """
+    if not zone:
+        return None
+    return _zone_countries().get(zone)
+
+
 # --- offsets ---------------------------------------------------------------------------------
 
 
@@ -472,6 +486,11 @@ def _zone_tab_rows() -> tuple[tuple[str, str], ...]:
         fields = line.split("\t")
         rows.append((fields[0], fields[2]))
     return tuple(rows)
+
+
+@cache
+def _zone_countries() -> dict[str, str]:
+    return {zone: code for code, zone in _zone_tab_rows()}
 
 
 @cache

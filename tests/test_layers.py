@@ -107,7 +107,10 @@ def test_no_module_is_too_long(path: Path) -> None:
 def test_the_rules_can_fail() -> None:
     """The checks above find a breach when there is one (a check that cannot fail is no check)."""
     bad = ast.parse(
-        "from bot.store import people\nasync def f(context):\n    async with context.db.transaction():\n        pass\n"
+        "from bot.store import people\n"
+        "async def f(context):\n"
+        "    async with context.db.transaction():\n"
+        "        pass\n"
     )
     assert _store_queries(bad) == ["bot.store.people"]
     assert _transactions(bad) == 1

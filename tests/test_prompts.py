@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.package_data import data_dir
 from bot.prompts import (
     PRACTICE,
     REPEAT_WINDOW,
@@ -24,7 +25,6 @@ from bot.prompts import (
     choose_prompt,
     load_catalogue,
 )
-from bot.resources import data_dir
 
 START = datetime(2026, 3, 2, 19, 30, tzinfo=UTC)
 

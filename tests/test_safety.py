@@ -23,9 +23,9 @@ from bot.safety import (
     CrisisDetector,
     Resources,
     SafetyDataError,
-    country_for_timezone,
     load_resources,
 )
+from bot.timezones import country_for_timezone
 
 
 @pytest.fixture(scope="module")

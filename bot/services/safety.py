@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot.safety import Resource, Resources, country_for_timezone
+from bot.safety import Resource, Resources
 from bot.store import people
 from bot.store.db import Database
+from bot.timezones import country_for_timezone
 
 
 async def resources_for(

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.resources import data_dir
+from bot.package_data import data_dir
 from bot.store.db import Database, fetch_one
 
 log = logging.getLogger(__name__)

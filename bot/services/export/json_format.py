@@ -1,9 +1,9 @@
-"""A person's data as files: Markdown to read, JSON to move (format in docs/export-format.md).
+"""The JSON export document (format in docs/export-format.md): building it and reading it back.
 
-The JSON document is built from :class:`~bot.store.export.PersonData` and parsed back into it,
-both here, so the format lives in one place. Reading a document is strict: anything that is not
-exactly what this version writes is refused with a reason that names the field, never its value
-(the operator sees the reason; the value may be what a person wrote).
+The document is built from :class:`~bot.store.export.PersonData` and parsed back into it, both
+here, so the format and its version live in one place. Reading a document is strict: anything
+that is not exactly what this version writes is refused with a reason that names the field,
+never its value (the operator sees the reason; the value may be what a person wrote).
 """
 
 from __future__ import annotations
@@ -11,16 +11,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.errors import BadInput
 from bot.prompts import Catalogue
-from bot.render import Renderer
-from bot.services.reminders import rearm
-from bot.store import export as store
-from bot.store.db import Database
 from bot.store.export import (
     DeliveryRecord,
     EntryRecord,
@@ -48,65 +43,6 @@ _INSTANT_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 class ExportFormatError(Exception):
     """A document that is not a Between export this version can read; the message says why."""
-
-
-class AlreadyHasData(Exception):
-    """The target database already has a record of that person."""
-
-
-@dataclass(frozen=True)
-class ExportFiles:
-    """The two files /export sends."""
-
-    markdown_name: str
-    markdown: bytes
-    json_name: str
-    json: bytes
-
-
-# --- reading the database ---------------------------------------------------------------------
-
-
-async def collect(db: Database, user_id: int) -> PersonData | None:
-    """Everything about the person, in one consistent read; None when there is nothing to export.
-
-    A bare record (someone who only said /start) has nothing they wrote or chose, so it is not
-    worth two files.
-    """
-    async with db.read() as conn:
-        data = await store.load(conn, user_id)
-    return None if data is None or data.empty else data
-
-
-async def export_files(
-    db: Database, renderer: Renderer, catalogue: Catalogue, user_id: int, now: datetime
-) -> ExportFiles | None:
-    """The Markdown and JSON files for the person, or None when there is nothing to export."""
-    data = await collect(db, user_id)
-    if data is None:
-        return None
-    stem = f"between-export-{_local_date(now, data.person.zone).isoformat()}"
-    return ExportFiles(
-        markdown_name=f"{stem}.md",
-        markdown=(render_markdown(renderer, data, catalogue, now) + "\n").encode(),
-        json_name=f"{stem}.json",
-        json=dump(to_document(user_id, data, catalogue, now)),
-    )
-
-
-async def import_person(db: Database, user_id: int, data: PersonData, now: datetime) -> None:
-    """Store a whole person in one transaction; reminders are re-armed from ``now``.
-
-    Raises AlreadyHasData (and changes nothing) if the database knows the person already.
-    """
-    async with db.transaction() as conn:
-        if await store.exists(conn, user_id):
-            raise AlreadyHasData(user_id)
-        await store.insert(conn, user_id, data, now)
-        await rearm(conn, user_id, now)
-
-
-# --- the JSON document --------------------------------------------------------------------------
 
 
 def dump(document: dict[str, Any]) -> bytes:
@@ -147,7 +83,7 @@ def to_document(user_id: int, data: PersonData, catalogue: Catalogue, now: datet
                 "ref": _ref("d", i),
                 "reminder": _ref("r", d.reminder),
                 "kind": d.kind,
-                "prompt": _prompt(catalogue, d.prompt_id),
+                "prompt": exported_prompt(catalogue, d.prompt_id),
                 "due_at": _instant(d.due_at),
                 "state": d.state,
                 "created_at": _instant(d.created_at),
@@ -164,7 +100,7 @@ def to_document(user_id: int, data: PersonData, catalogue: Catalogue, now: datet
                 "edited_at": _instant(e.edited_at),
                 "file_id": e.file_id,
                 "delivery": _ref("d", e.delivery),
-                "prompt": _prompt(catalogue, e.prompt_id),
+                "prompt": exported_prompt(catalogue, e.prompt_id),
                 "bring": e.bring,
                 "discussed_at": _instant(e.discussed_at),
             }
@@ -193,7 +129,7 @@ def _ref(prefix: str, position: int | None) -> str | None:
     return f"{prefix}{position + 1}" if position is not None else None
 
 
-def _prompt(catalogue: Catalogue, prompt_id: str | None) -> dict[str, Any] | None:
+def exported_prompt(catalogue: Catalogue, prompt_id: str | None) -> dict[str, Any] | None:
     """A prompt as exported: its id always, its wording and theme while the catalogue has them."""
     if prompt_id is None:
         return None
@@ -470,98 +406,3 @@ class _Object:
     def objects(self, key: str) -> Iterable[_Object]:
         items = self._typed(key, lambda v: isinstance(v, list), "a list")
         return [_Object(item, f"{self._path(key)}[{i}]") for i, item in enumerate(items)]
-
-
-# --- the Markdown file --------------------------------------------------------------------------
-
-# Within one minute, show a session first, then the question, what was written, and the mood.
-_ORDER = {"session": 0, "question": 1, "entry": 2, "mood": 3}
-
-
-def render_markdown(renderer: Renderer, data: PersonData, catalogue: Catalogue, now: datetime) -> str:
-    """The readable file: settings first, then everything by day in the person's zone."""
-    zone = _zone(data.person.zone)
-    items: list[tuple[datetime, int, int, dict[str, Any]]] = []
-
-    def add(instant: datetime, item: dict[str, Any]) -> None:
-        items.append((instant, _ORDER[item["type"]], len(items), item))
-
-    for delivery in data.deliveries:
-        # Only questions that reached the person; the JSON file lists the others too.
-        if delivery.sent_at is not None:
-            add(
-                delivery.sent_at,
-                {
-                    "type": "question",
-                    "prompt": _prompt(catalogue, delivery.prompt_id),
-                    "skipped": delivery.state == "skipped",
-                },
-            )
-    for entry in data.entries:
-        add(
-            entry.written_at,
-            {
-                "type": "entry",
-                "kind": entry.kind,
-                "text": entry.text,
-                "first_text": entry.first_text,
-                "edited": _local(entry.edited_at, zone),
-                "prompt": _prompt(catalogue, entry.prompt_id),
-                "bring": entry.bring,
-                "discussed": _local(entry.discussed_at, zone),
-            },
-        )
-    for mood in data.moods:
-        add(mood.logged_at, {"type": "mood", "score": mood.score})
-    for held in data.sessions_held:
-        add(held, {"type": "session"})
-
-    days: list[dict[str, Any]] = []
-    for instant, _, _, item in sorted(items, key=lambda t: t[:3]):
-        local = _local(instant, zone)
-        assert local is not None
-        if not days or days[-1]["date"]["iso"] != local["iso"]:
-            days.append({"date": local, "items": []})
-        days[-1]["items"].append(item | {"time": local["time"]})
-
-    person = data.person
-    plan = data.session_plan
-    return renderer.render(
-        "export.md.j2",
-        exported=_local(now, zone),
-        zone=person.zone,
-        paused_until=_local(person.paused_until, zone),
-        paused_indefinitely=person.paused_indefinitely,
-        reminders=[{"at": r.at, "days": sorted(r.days)} for r in data.reminders],
-        plan={"next": _local(plan.next_at, zone), "repeat_days": plan.repeat_days} if plan else None,
-        days=days,
-        unsent=sum(d.sent_at is None for d in data.deliveries),
-    )
-
-
-def _zone(name: str | None) -> tzinfo:
-    if name is None:
-        return UTC
-    try:
-        return zone_from_name(name)
-    except BadInput:  # a zone tzdata dropped since: show UTC rather than fail the export
-        return UTC
-
-
-def _local_date(now: datetime, zone_name: str | None) -> date:
-    return now.astimezone(_zone(zone_name)).date()
-
-
-def _local(instant: datetime | None, zone: tzinfo) -> dict[str, Any] | None:
-    """An instant as the person's wall clock reads it, in parts the template words."""
-    if instant is None:
-        return None
-    local = instant.astimezone(zone)
-    return {
-        "iso": local.date().isoformat(),
-        "weekday": local.weekday(),
-        "day": local.day,
-        "month": local.month,
-        "year": local.year,
-        "time": local.strftime("%H:%M"),
-    }
