@@ -38,7 +38,7 @@ from bot.render import Renderer
 from bot.schedule import next_due
 from bot.services import recap as recap_service
 from bot.services import sessions as session_rules
-from bot.services.prompting import choose_for, situation_for
+from bot.services.prompting import choose_for, mark_sent, situation_for
 from bot.services.reminders import fire_after, rearm
 from bot.store import deliveries, people, reminders, sessions
 from bot.store.db import Database
@@ -287,8 +287,8 @@ class Dispatcher:
                 await deliveries.mark(conn, delivery.id, "failed")
             report.failed += 1
             return
-        async with self.db.autocommit() as conn:
-            await deliveries.mark_sent(conn, delivery.id, message.message_id, self.clock.now())
+        # Sent: it is the person's open question now (services/conversation.py).
+        await mark_sent(self.db, delivery.user_id, delivery.id, message.message_id, self.clock.now())
         report.sent += 1
         report.delivery_ids.append(delivery.id)
 

@@ -137,6 +137,9 @@ KNOWN_SCHEMA = {
     "moods": {"id", "user_id", "score", "logged_at", "chat_id", "message_id"},
     "session_plans": {"user_id", "next_at", "local_time", "repeat_days", "recap_due", "updated_at"},
     "sessions_held": {"id", "user_id", "happened_at"},
+    # What Between waits for from the person right now: not exported (a moved database starts
+    # waiting for nothing); erased with them.
+    "conversations": {"user_id", "waiting_for", "delivery_id", "opened_at", "expires_at", "refused"},
     # Not exported; /delete erases a person's rows by chat id (their private chat's id is theirs).
     "inbox": {"update_id", "chat_id", "payload", "state", "attempts", "received_at", "done_at"},
     # Operator data: nothing about a person beyond a count of uses.

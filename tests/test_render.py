@@ -19,6 +19,7 @@ OTHER_CODES = {
     "bring_empty": (),
     "bring_not_kept": (),
     "mood_invalid": ("text",),
+    "session_time_expected": (),
 }
 
 

@@ -17,12 +17,12 @@ from bot.views.replies import reply
 
 
 def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
-    """Groups -3..-1 run before everything, in order (one handler per group runs): group chats
+    """Groups -4..-2 run before everything, in order (one handler per group runs): group chats
     are refused first (nothing from a group is stored), then access control, then a person
     Telegram said we could not reach is marked reachable again."""
-    app.add_handler(TypeHandler(Update, private_only), group=-3)
-    app.add_handler(TypeHandler(Update, allowed_only), group=-2)
-    app.add_handler(TypeHandler(Update, welcome_back), group=-1)
+    app.add_handler(TypeHandler(Update, private_only), group=-4)
+    app.add_handler(TypeHandler(Update, allowed_only), group=-3)
+    app.add_handler(TypeHandler(Update, welcome_back), group=-2)
 
 
 async def private_only(update: Update, context: BetweenContext) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
@@ -14,15 +14,13 @@ from telegram.ext import Application, MessageHandler, filters
 
 from bot.context import BetweenContext
 from bot.errors import BadInput
-from bot.handlers import onboarding, pause, reminders
+from bot.handlers import onboarding, pause, reminders, sessions
 from bot.handlers.common import button, command, language, user_id
 from bot.handlers.safety import send_crisis_resources, suggests_crisis
-from bot.services import journal
+from bot.services import conversation, journal
 from bot.services import onboarding as people
-from bot.services.onboarding import AWAITING_ZONE
-from bot.services.reminders import AWAITING_PAUSE_DATE, AWAITING_TIME
+from bot.services.conversation import Ask
 from bot.store.entries import NewEntry
-from bot.store.people import Person
 from bot.views.buttons import Action, Press, keyboard, pack
 from bot.views.replies import drop_buttons, reply
 
@@ -47,15 +45,19 @@ async def _zone_answer(update: Update, context: BetweenContext) -> None:
     await onboarding.answer_zone(update, context, message.text)
 
 
-# Answers to a question the bot asked ("what's your zone?", "which time?", "until when?").
-AWAITED: dict[str, Callable[[Update, BetweenContext], Awaitable[None]]] = {
-    AWAITING_ZONE: _zone_answer,
-    AWAITING_TIME: reminders.time_answer,
-    AWAITING_PAUSE_DATE: pause.pause_date_answer,
+# The handler that acts on each reply Between asks for. Each raises BadInput when it cannot read
+# the reply, before anything changes.
+ASKS: dict[Ask, Callable[[Update, BetweenContext], Awaitable[None]]] = {
+    Ask.ZONE: _zone_answer,
+    Ask.CITY: _zone_answer,
+    Ask.REMIND_TIME: reminders.time_answer,
+    Ask.PAUSE_DATE: pause.pause_date_answer,
+    Ask.SESSION_TIME: sessions.time_answer,
 }
-
-# A short message is taken as the answer to the bot's question only this long after asking.
-ANSWER_WAIT = timedelta(minutes=30)
+# Longer than this, a message is words written instead of the reply asked for: it is kept as a
+# note and the ask stays open.
+REPLY_MAX_CHARS = 60
+REPLY_MAX_WORDS = 6
 
 
 def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
@@ -64,6 +66,9 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
     New commands are left out of the message handler: a command Between does not have goes to
     bot/handlers/fallback.py. An *edited* command comes here (see ``command()``).
     """
+    # Group -1 runs before every journey (after access): a command starts something else, so
+    # the open question and any pending ask end before the command's own handler runs.
+    app.add_handler(MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, command_started), group=-1)
     app.add_handler(command("bring", bring_command))
     app.add_handler(button(bring_button, Action.BRING))
     new_command = filters.COMMAND & filters.UpdateType.MESSAGE
@@ -74,24 +79,21 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
     )
 
 
-def _answers_question(person: Person | None, message: Message, now: datetime) -> bool:
-    """Whether this message is the answer to the question the bot asked last.
-
-    Only a short, plain message soon after asking: a longer one is a note written instead, a
-    Telegram reply is an answer to what it replies to, and after a while the question has
-    lapsed. Anything else is kept as a note, and the question stays open.
-    """
+def _may_be_reply(message: Message) -> bool:
+    """Whether a message can be the reply Between asked for: short plain text, not a Telegram
+    reply (that answers what it replies to)."""
     text = message.text
     return (
-        person is not None
-        and person.awaiting in AWAITED
-        and person.awaiting_since is not None
-        and now - person.awaiting_since <= ANSWER_WAIT
+        text is not None
         and message.reply_to_message is None
-        and text is not None
-        and len(text) <= 60
-        and len(text.split()) <= 6
+        and len(text) <= REPLY_MAX_CHARS
+        and len(text.split()) <= REPLY_MAX_WORDS
     )
+
+
+async def command_started(update: Update, context: BetweenContext) -> None:
+    """Any command: Between stops waiting for an answer or a reply (services/conversation.py)."""
+    await conversation.command_started(context.db, user_id(update))
 
 
 def classify(message: Message) -> tuple[str, str | None, str | None] | None:
@@ -122,19 +124,27 @@ async def on_message(update: Update, context: BetweenContext) -> None:
             await reply(update, context.renderer.line("kind_not_kept"))
         return
     kind, text, file_id = what
+    owner = user_id(update)
     crisis = suggests_crisis(context, text)
     now = context.clock.now()
-    person = await people.person(context.db, user_id(update))
-    refused = None
-    if not crisis and _answers_question(person, message, now):
-        assert person is not None and person.awaiting is not None
+    refused: BadInput | None = None
+    still_asking = False
+    ask = (
+        None
+        if crisis or not _may_be_reply(message)
+        else await conversation.pending_ask(context.db, owner, now)
+    )
+    if ask is not None:
         try:
-            await AWAITED[person.awaiting](update, context)
-            return
+            await ASKS[ask](update, context)
+            return  # the reply asked for: acted on, never a note
         except BadInput as error:
-            # Not an answer we can use. It may be words the person meant to keep: keep them as
-            # a note (never lose a message), say what would work, and leave the question open.
+            # Not a reply we can read. The words may be meant to keep: they are kept as a note
+            # (never lose a message), a kind line says what would work, and the ask stays open
+            # once; after a second such message it closes.
             refused = error
+            still_asking = await conversation.refused(context.db, owner, ask)
+    person = await people.person(context.db, owner)
     onboarded = person is not None and person.zone is not None
     if kind != "text" and not onboarded and not crisis:
         # Nothing to attach it to yet, and nothing we could show: ask for the zone first.
@@ -166,11 +176,12 @@ async def on_message(update: Update, context: BetweenContext) -> None:
         await send_crisis_resources(update, context)
     if refused is not None:
         await _react(message)
-        await reply(update, context.renderer.bad_input(refused) + " " + context.renderer.line("kept_as_note"))
+        after = "kept_as_note" if still_asking else "kept_as_note_stopped_asking"
+        await reply(update, context.renderer.bad_input(refused) + " " + context.renderer.line(after))
         return
     await _acknowledge(update, context, message, kept)
     if not onboarded:
-        await people.waiting_for_zone(context.db, user_id(update), now)
+        await conversation.ask(context.db, owner, Ask.ZONE, now)
         await reply(update, context.renderer.line("kept_before_zone"))
 
 

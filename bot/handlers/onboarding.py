@@ -7,7 +7,9 @@ from telegram.ext import Application
 
 from bot.context import BetweenContext
 from bot.handlers.common import button, command, language, user_id
+from bot.services import conversation
 from bot.services import onboarding as service
+from bot.services.conversation import Ask
 from bot.timezones import ZoneGuess, describe_zone, parse_zone_answer, zone_from_name
 from bot.views.buttons import Action, Press, keyboard, pack
 from bot.views.menu import MENU
@@ -62,6 +64,8 @@ async def _offer_choices(update: Update, context: BetweenContext, guess: ZoneGue
     now = context.clock.now()
     rows = [[(describe_zone(name, now).city, pack(Action.ZONE, owner, name))] for name in guess.choices]
     rows.append([(context.renderer.label("zone_none_of_these"), pack(Action.ZONE_NONE_OF_THESE, owner))])
+    # A city typed instead of pressing a button is still the answer.
+    await conversation.ask(context.db, owner, Ask.ZONE, now, language(update))
     await reply(update, context.renderer.line("zone_pick"), keyboard(rows))
 
 
@@ -79,6 +83,7 @@ async def _set_zone(update: Update, context: BetweenContext, zone: str, *, fixed
 async def zone_button(update: Update, context: BetweenContext, query: CallbackQuery, press: Press) -> None:
     """A zone picked from the offered buttons (or "none of these")."""
     if press.action == Action.ZONE_NONE_OF_THESE or not press.args:
+        await conversation.ask(context.db, press.owner, Ask.CITY, context.clock.now(), language(update))
         await query.answer()
         await reply(update, context.renderer.line("zone_ask_city"))
         return

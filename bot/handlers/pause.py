@@ -12,6 +12,7 @@ from bot.handlers.common import button, command, user_id
 from bot.parsing import PauseSpec, parse_pause_args
 from bot.services import onboarding
 from bot.services import reminders as service
+from bot.services.conversation import Ask
 from bot.views.buttons import Action, Press
 from bot.views.reminders import local_view, pause_choices
 from bot.views.replies import drop_buttons, reply
@@ -84,7 +85,7 @@ async def pause_button(update: Update, context: BetweenContext, query: CallbackQ
         await drop_buttons(query)
         await _pause(update, context)
     elif choice == "date":
-        await service.ask(context.db, press.owner, service.AWAITING_PAUSE_DATE, context.clock.now())
+        await service.ask(context.db, press.owner, Ask.PAUSE_DATE, context.clock.now())
         await query.answer()
         await reply(update, context.renderer.line("ask_pause_date"))
     else:

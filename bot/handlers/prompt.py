@@ -30,7 +30,7 @@ async def prompt_now(update: Update, context: BetweenContext) -> None:
         context.renderer, question.prompt, owner, question.delivery_id, with_mood=question.with_mood
     )
     message = await reply(update, text, markup)
-    await service.mark_sent(context.db, question.delivery_id, message.message_id, context.clock.now())
+    await service.mark_sent(context.db, owner, question.delivery_id, message.message_id, context.clock.now())
 
 
 async def prompt_button(update: Update, context: BetweenContext, query: CallbackQuery, press: Press) -> None:

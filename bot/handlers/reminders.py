@@ -12,6 +12,7 @@ from bot.handlers.common import button, command, user_id
 from bot.parsing import parse_clock_time, parse_remind_args
 from bot.schedule import ALL_DAYS
 from bot.services import reminders as service
+from bot.services.conversation import Ask
 from bot.views.buttons import Action, Press
 from bot.views.reminders import reminder_list, reminder_view
 from bot.views.replies import drop_buttons, reply
@@ -92,7 +93,7 @@ async def reminder_button(
             await drop_buttons(query)
             await _show(update, context)
     elif press.action == Action.REMINDER_ADD:
-        await service.ask(context.db, press.owner, service.AWAITING_TIME, context.clock.now())
+        await service.ask(context.db, press.owner, Ask.REMIND_TIME, context.clock.now())
         await query.answer()
         await reply(update, renderer.line("ask_reminder_time"))
     elif press.action == Action.REMINDER_DEFAULT:

@@ -6,6 +6,7 @@ from telegram import CallbackQuery, Update
 from telegram.ext import Application
 
 from bot.context import BetweenContext
+from bot.errors import BadInput
 from bot.handlers.common import button, command, user_id
 from bot.services import sessions as service
 from bot.sessions_parsing import parse_session_args
@@ -34,6 +35,23 @@ async def session(update: Update, context: BetweenContext) -> None:
     if outcome.reply == "session_next" and outcome.plan is not None:
         markup = session_buttons(context.renderer, owner, outcome.plan)
     await reply(update, outcome_text(context.renderer, outcome, zone, now), markup)
+
+
+async def time_answer(update: Update, context: BetweenContext) -> None:
+    """A plain message answering "when is the next session?" (after Move, or when none is planned)."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    owner = user_id(update)
+    now = context.clock.now()
+    zone = await service.zone_for(context.db, owner)
+    spec = parse_session_args(message.text.split(), local_now=now.astimezone(zone))
+    if spec.action != "set":
+        raise BadInput("session_time_expected")
+    outcome = await service.apply_command(
+        context.db, owner, spec, now, lead=context.settings.recap_lead, answered=True
+    )
+    context.resources.wake()
+    await reply(update, outcome_text(context.renderer, outcome, zone, now))
 
 
 async def session_button(update: Update, context: BetweenContext, query: CallbackQuery, press: Press) -> None:

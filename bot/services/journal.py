@@ -1,17 +1,15 @@
-"""The rules for keeping what a person writes: which prompt a message answers, edits, flags."""
+"""Keeping what a person writes: under the question it answers (services/conversation.py),
+once; edits; flags for the next session."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
+from bot.services import conversation
 from bot.store import deliveries, entries, people
 from bot.store.db import Database
 from bot.store.entries import Entry, NewEntry
-
-# A plain message answers the latest prompt for this long after it was sent (unless a newer
-# prompt came); after that it is a free note. A Telegram reply to a prompt answers it always.
-ANSWER_WINDOW = timedelta(hours=12)
 
 
 @dataclass(frozen=True)
@@ -42,9 +40,9 @@ async def keep(
         if reply_to_message_id is not None and link_to_prompt:
             delivery = await deliveries.by_message(conn, message.user_id, reply_to_message_id)
         if delivery is None and link_to_prompt:
-            latest = await deliveries.latest_sent(conn, message.user_id)
-            if latest and latest.sent_at and message.written_at - latest.sent_at <= ANSWER_WINDOW:
-                delivery = latest
+            # A plain message answers the open question, if there is one (services/conversation.py).
+            open_id = await conversation.open_question(conn, message.user_id, message.written_at)
+            delivery = await deliveries.get(conn, message.user_id, open_id) if open_id else None
         starts_answer = False
         if delivery is not None:
             message = replace(message, delivery_id=delivery.id, prompt_id=delivery.prompt_id)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.errors import BadInput
+from bot.services import conversation
+from bot.services.conversation import Ask
 from bot.services.reminders import rearm
 from bot.store import people
 from bot.store import reminders as reminders_store
@@ -14,16 +16,13 @@ from bot.store.people import Person
 from bot.store.reminders import Reminder
 from bot.timezones import zone_from_name
 
-# What Between waits for after asking for the zone (people.awaiting).
-AWAITING_ZONE = "zone"
-
 
 async def greet(db: Database, user_id: int, language_code: str | None, now: datetime) -> Person:
     """/start: the person (created on first contact, never reset); ask for a zone if none."""
     async with db.transaction() as conn:
         person = await people.ensure(conn, user_id, language_code, now)
         if person.zone is None:
-            await people.set_awaiting(conn, user_id, AWAITING_ZONE, now)
+            await conversation.ask_in(conn, user_id, Ask.ZONE, now)
     return person
 
 
@@ -31,7 +30,7 @@ async def ask_zone(db: Database, user_id: int, language_code: str | None, now: d
     """/timezone alone: the person, now waiting for their zone."""
     async with db.transaction() as conn:
         person = await people.ensure(conn, user_id, language_code, now)
-        await people.set_awaiting(conn, user_id, AWAITING_ZONE, now)
+        await conversation.ask_in(conn, user_id, Ask.ZONE, now)
     return person
 
 
@@ -52,12 +51,6 @@ async def set_zone(
         await rearm(conn, user_id, now)
         has_reminders = bool(await reminders_store.for_person(conn, user_id))
     return ZoneSet(first_zone=before.zone is None, has_reminders=has_reminders)
-
-
-async def waiting_for_zone(db: Database, user_id: int, now: datetime) -> None:
-    """A note kept before the zone was known: the next plain message may answer the zone question."""
-    async with db.transaction() as conn:
-        await people.set_awaiting(conn, user_id, AWAITING_ZONE, now)
 
 
 async def settings(

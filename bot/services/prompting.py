@@ -10,6 +10,7 @@ import aiosqlite
 
 from bot.prompts import SESSION_QUESTIONS, Asked, Catalogue, Prompt, Situation, choose_prompt
 from bot.schedule import ALL_DAYS, next_due
+from bot.services import conversation
 from bot.store import deliveries, people, sessions
 from bot.store.db import Database
 from bot.store.deliveries import Delivery
@@ -91,10 +92,11 @@ async def ask_now(
     return Question(prompt, delivery_id, person.mood_with_prompts)
 
 
-async def mark_sent(db: Database, delivery_id: int, message_id: int, now: datetime) -> None:
-    """Record the Telegram message that carried a question."""
+async def mark_sent(db: Database, user_id: int, delivery_id: int, message_id: int, now: datetime) -> None:
+    """Record the Telegram message that carried a question; it is the open question now."""
     async with db.transaction() as conn:
         await deliveries.mark_sent(conn, delivery_id, message_id, now)
+        await conversation.question_sent(conn, user_id, delivery_id, now)
 
 
 async def live_delivery(
@@ -117,6 +119,7 @@ async def later(db: Database, delivery: Delivery, now: datetime) -> int:
             conn, user_id=delivery.user_id, prompt_id=delivery.prompt_id, due_at=now + SNOOZE, now=now
         )
         await deliveries.mark(conn, delivery.id, "skipped")
+        await conversation.close_question(conn, delivery.user_id, delivery.id)
     return snooze_id
 
 
@@ -151,6 +154,7 @@ async def another(db: Database, catalogue: Catalogue, delivery: Delivery, now: d
 
 
 async def skip(db: Database, delivery: Delivery) -> None:
-    """Skip: recorded, never nagged about."""
+    """Skip: recorded, never nagged about. A plain message after it is a free note."""
     async with db.transaction() as conn:
         await deliveries.mark(conn, delivery.id, "skipped")
+        await conversation.close_question(conn, delivery.user_id, delivery.id)

@@ -11,15 +11,13 @@ import aiosqlite
 from bot.errors import BadInput
 from bot.parsing import MAX_REMINDERS
 from bot.schedule import next_due, pause_end_for_date, pause_end_for_duration
+from bot.services import conversation
+from bot.services.conversation import Ask
 from bot.store import people, reminders
 from bot.store.db import Database
 from bot.store.people import Person
 from bot.store.reminders import Reminder
 from bot.timezones import zone_from_name
-
-# What Between waits for after asking "which time?" and "until which date?" (people.awaiting).
-AWAITING_TIME = "remind_time"
-AWAITING_PAUSE_DATE = "pause_date"
 
 
 class Holder(Protocol):
@@ -67,11 +65,11 @@ class Added:
     all: list[Reminder]
 
 
-async def ask(db: Database, user_id: int, awaiting: str, now: datetime) -> None:
-    """Remember that Between asked for a reminder time or a pause date (the zone must be known)."""
+async def ask(db: Database, user_id: int, what: Ask, now: datetime) -> None:
+    """Ask for a reminder time or a pause date (the zone must be known first)."""
     async with db.transaction() as conn:
         await require_person_with_zone(conn, user_id)
-        await people.set_awaiting(conn, user_id, awaiting, now)
+        await conversation.ask_in(conn, user_id, what, now)
 
 
 async def add_times(
@@ -89,7 +87,7 @@ async def add_times(
     async with db.transaction() as conn:
         person = await require_person_with_zone(conn, user_id)
         if answered:
-            await people.set_awaiting(conn, user_id, None, now)
+            await conversation.replied(conn, user_id, Ask.REMIND_TIME)
         existing = await reminders.for_person(conn, user_id)
         known = {(r.at, r.days) for r in existing}
         new = [t for t in times if t not in known]
@@ -136,7 +134,7 @@ async def pause(
         person = await require_person_with_zone(conn, user_id)
         assert person.zone is not None
         if answered:
-            await people.set_awaiting(conn, user_id, None, now)
+            await conversation.replied(conn, user_id, Ask.PAUSE_DATE)
         end: datetime | None = None
         if duration is not None:
             end = pause_end_for_duration(now, duration)

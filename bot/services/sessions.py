@@ -17,6 +17,8 @@ import aiosqlite
 from bot.config import Settings
 from bot.errors import BadInput
 from bot.schedule import local_instant
+from bot.services import conversation
+from bot.services.conversation import Ask
 from bot.sessions_parsing import ONCE, SessionSpec
 from bot.store import people, sessions
 from bot.store.db import Database
@@ -213,10 +215,13 @@ async def zone_for(db: Database, user_id: int) -> tzinfo:
 
 
 async def apply_command(
-    db: Database, user_id: int, spec: SessionSpec, now: datetime, *, lead: timedelta
+    db: Database, user_id: int, spec: SessionSpec, now: datetime, *, lead: timedelta, answered: bool = False
 ) -> Outcome:
-    """/session [DAY TIME [repeat] | done | skip | stop], or alone: the next session."""
+    """/session [DAY TIME [repeat] | done | skip | stop], or alone: the next session (and, when
+    none is planned, Between asks for it). ``answered``: the spec answers that ask, or a Move."""
     async with db.transaction() as conn:
+        if answered:
+            await conversation.replied(conn, user_id, Ask.SESSION_TIME)
         if spec.action == "done":
             return Outcome("session_held", await mark_session_held(conn, user_id, now, lead=lead, now=now))
         if spec.action == "skip":
@@ -227,7 +232,10 @@ async def apply_command(
         if spec.action == "set":
             return Outcome("session_set", await set_plan(conn, user_id, spec, now, lead=lead))
         plan = await catch_up(conn, user_id, now, lead=lead)
-        return Outcome("session_next" if plan else "session_none", plan)
+        if plan is None:
+            await conversation.ask_in(conn, user_id, Ask.SESSION_TIME, now)
+            return Outcome("session_none", None)
+        return Outcome("session_next", plan)
 
 
 async def apply_button(
@@ -244,4 +252,5 @@ async def apply_button(
             return Outcome("session_skipped", plan)
         if choice == "stop":
             return Outcome("session_stopped", None, had=await stop(conn, user_id))
+        await conversation.ask_in(conn, user_id, Ask.SESSION_TIME, now)
         return Outcome("session_move_ask", plan)

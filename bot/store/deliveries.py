@@ -56,17 +56,6 @@ async def by_message(conn: aiosqlite.Connection, user_id: int, message_id: int) 
     return _delivery(row) if row else None
 
 
-async def latest_sent(conn: aiosqlite.Connection, user_id: int) -> Delivery | None:
-    """The most recent prompt this person was sent."""
-    row = await fetch_one(
-        conn,
-        "SELECT * FROM deliveries WHERE user_id = ? AND state = 'sent'"
-        " ORDER BY sent_at DESC, id DESC LIMIT 1",
-        (user_id,),
-    )
-    return _delivery(row) if row else None
-
-
 async def add_sent(
     conn: aiosqlite.Connection,
     *,

@@ -20,7 +20,9 @@ from bot.store.reminders import NEVER, days_to_mask, mask_to_days
 
 # Tables with a row per person (or per person and thing) that /delete must erase and /export must
 # carry. Each references people (user_id) with ON DELETE CASCADE.
-PERSONAL_TABLES = ("reminders", "deliveries", "entries", "moods", "session_plans", "sessions_held")
+PERSONAL_TABLES = (
+    "reminders", "deliveries", "entries", "moods", "session_plans", "sessions_held", "conversations",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

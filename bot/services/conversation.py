@@ -1,0 +1,108 @@
+"""What a message means: one conversation state per person, and the rules that read it.
+
+Between waits for one of three things from a person (docs/conversation.md):
+
+- nothing: a plain message is a free note;
+- an answer to one question (a delivery), until it is skipped, snoozed ("Later"), replaced by
+  another question, a command starts something else, or :data:`ANSWER_WINDOW` has passed;
+- a reply it asked for (an :class:`Ask`: a zone, a city, a time, a date), for about
+  :data:`ASK_WINDOW`. A readable reply is acted on and never kept as a note. The first reply that
+  cannot be read gets a kind line and the ask stays open; after the second it closes.
+
+A Telegram reply to a question always answers that question, whatever the state says, and a
+command always wins over a pending ask. The state lives in the ``conversations`` table; the
+functions taking a connection join the transaction of the service that calls them, so the
+decision and what it decides are one commit.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+import aiosqlite
+
+from bot.store import conversations, people
+from bot.store.db import Database
+
+ANSWER = "answer"
+# A plain message answers the open question for this long after it was sent.
+ANSWER_WINDOW = timedelta(hours=12)
+# An asked-for reply is expected for this long; after it, tomorrow's note is never read as a city.
+ASK_WINDOW = timedelta(minutes=30)
+# Replies that cannot be read before an ask closes.
+MAX_REFUSED = 2
+
+
+class Ask(StrEnum):
+    """A reply Between asked for."""
+
+    ZONE = "zone"
+    CITY = "city"  # after "none of these" under the zones offered for a clock time
+    REMIND_TIME = "remind_time"
+    PAUSE_DATE = "pause_date"
+    SESSION_TIME = "session_time"
+
+
+async def pending_ask(db: Database, user_id: int, now: datetime) -> Ask | None:
+    """The reply Between is waiting for from this person now, if any."""
+    async with db.read() as conn:
+        waiting = await conversations.get(conn, user_id)
+    if waiting is None or waiting.waiting_for == ANSWER or waiting.expires_at <= now:
+        return None
+    return Ask(waiting.waiting_for)
+
+
+async def ask(db: Database, user_id: int, what: Ask, now: datetime, language_code: str | None = None) -> None:
+    """Wait for a reply (the person is created on first contact)."""
+    async with db.transaction() as conn:
+        await people.ensure(conn, user_id, language_code, now)
+        await ask_in(conn, user_id, what, now)
+
+
+async def ask_in(conn: aiosqlite.Connection, user_id: int, what: Ask, now: datetime) -> None:
+    """Wait for a reply, inside the caller's transaction."""
+    await conversations.put(conn, user_id, what.value, opened_at=now, expires_at=now + ASK_WINDOW)
+
+
+async def replied(conn: aiosqlite.Connection, user_id: int, what: Ask) -> None:
+    """The reply came and was acted on: stop waiting for it."""
+    await conversations.end(conn, user_id, waiting_for=what.value)
+
+
+async def refused(db: Database, user_id: int, what: Ask) -> bool:
+    """A reply that could not be read. True while the ask stays open (the first time)."""
+    async with db.transaction() as conn:
+        count = await conversations.refuse(conn, user_id)
+        if count < MAX_REFUSED:
+            return True
+        await conversations.end(conn, user_id, waiting_for=what.value)
+    return False
+
+
+async def question_sent(
+    conn: aiosqlite.Connection, user_id: int, delivery_id: int, sent_at: datetime
+) -> None:
+    """A question went out: it is the open one now (any earlier question or ask is over)."""
+    await conversations.put(
+        conn, user_id, ANSWER, delivery_id=delivery_id, opened_at=sent_at, expires_at=sent_at + ANSWER_WINDOW
+    )
+
+
+async def close_question(conn: aiosqlite.Connection, user_id: int, delivery_id: int) -> None:
+    """Skipped or snoozed: plain messages no longer answer this question."""
+    await conversations.end(conn, user_id, waiting_for=ANSWER, delivery_id=delivery_id)
+
+
+async def open_question(conn: aiosqlite.Connection, user_id: int, written_at: datetime) -> int | None:
+    """The question a plain message written at ``written_at`` answers, if one is open."""
+    waiting = await conversations.get(conn, user_id)
+    if waiting is None or waiting.waiting_for != ANSWER or written_at >= waiting.expires_at:
+        return None
+    return waiting.delivery_id
+
+
+async def command_started(db: Database, user_id: int) -> None:
+    """A command starts something else: the open question and any pending ask are over."""
+    async with db.transaction() as conn:
+        await conversations.end(conn, user_id)
