@@ -12,9 +12,9 @@ from bot.context import BetweenContext
 from bot.errors import BadInput
 from bot.handlers.buttons import keyboard, pack
 from bot.handlers.common import command, drop_buttons, own_press, reply, user_id
+from bot.parsing import parse_session_args
 from bot.services import sessions as service
 from bot.services.recap import day_view
-from bot.sessions_parsing import parse_session_args
 from bot.store import people
 from bot.store.sessions import Plan
 from bot.timezones import zone_from_name

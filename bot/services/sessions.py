@@ -16,8 +16,8 @@ import aiosqlite
 
 from bot.config import Settings
 from bot.errors import BadInput
+from bot.parsing import ONCE, SessionSpec
 from bot.schedule import local_instant
-from bot.sessions_parsing import ONCE, SessionSpec
 from bot.store import people, sessions
 from bot.store.sessions import Plan
 from bot.timezones import zone_from_name
