@@ -8,10 +8,11 @@ from bot.context import BetweenContext
 from bot.handlers import reminders
 from bot.handlers.buttons import keyboard, pack
 from bot.handlers.common import drop_buttons, language, own_press, reply, user_id
+from bot.parsing import ZoneGuess, parse_zone_answer
 from bot.services.reminders import rearm
 from bot.store import people
 from bot.store import reminders as reminders_store
-from bot.timezones import ZoneGuess, describe_zone, parse_zone_answer, zone_from_name
+from bot.timezones import describe_zone, zone_from_name
 
 AWAITING_ZONE = "zone"
 

@@ -1,9 +1,10 @@
-"""Reading what people type after commands.
+"""Reading what people type: command arguments and the answer to "what's your time zone?".
 
 One module per subject: :mod:`~bot.parsing.text` (the normaliser and the shared readers: clock
 times, weekdays, dates), :mod:`~bot.parsing.duration` (lengths of time), and one per command or
 question: :mod:`~bot.parsing.remind`, :mod:`~bot.parsing.pause`, :mod:`~bot.parsing.recap`,
-:mod:`~bot.parsing.session`. All are pure: "today" or "now" is an argument.
+:mod:`~bot.parsing.session`, :mod:`~bot.parsing.zone`. All are pure: "today" or "now" is an
+argument.
 
 Each parser returns plain values or raises ``BadInput(code, **params)``; the codes and params of
 the command parsers are listed in ``BAD_INPUT_CODES`` (``/session`` has its own in
@@ -29,6 +30,7 @@ from bot.parsing.session import (
     parse_session_args,
 )
 from bot.parsing.text import MAX_INPUT_CHARS, normalise, parse_clock_time, parse_date, parse_days, weekday_of
+from bot.parsing.zone import MAX_CHOICES, ZoneGuess, parse_zone_answer
 
 # code -> the params it carries, for every code the command parsers raise (each module lists
 # its own next to the parser, so the templates and these lists can be checked against each other).
@@ -44,6 +46,7 @@ __all__ = [
     "BAD_INPUT_CODES",
     "FORTNIGHTLY",
     "MAX_AHEAD_DAYS",
+    "MAX_CHOICES",
     "MAX_INPUT_CHARS",
     "MAX_PAUSE_DAYS",
     "MAX_RECAP_DAYS",
@@ -55,6 +58,7 @@ __all__ = [
     "PauseSpec",
     "RecapWindow",
     "SessionSpec",
+    "ZoneGuess",
     "normalise",
     "parse_clock_time",
     "parse_date",
@@ -64,5 +68,6 @@ __all__ = [
     "parse_recap_window",
     "parse_remind_args",
     "parse_session_args",
+    "parse_zone_answer",
     "weekday_of",
 ]
