@@ -2,6 +2,7 @@
 
     python bench/bench_reminders.py            # the full run (several minutes)
     python bench/bench_reminders.py --quick    # scaled down (about a minute)
+    python bench/bench_reminders.py --smoke    # tiny sizes, every scenario once (seconds): it still runs
     python bench/bench_reminders.py --only 2   # one scenario (repeatable: --only 1 --only 3)
 
 Each scenario prints its figures and a ratio against a baseline measured in the same run on the
@@ -56,9 +57,23 @@ TELEGRAM_RATE = 30  # messages per second, Telegram's overall limit for a bot
 # ---- sizes ----------------------------------------------------------------------------------
 
 
-def sizes(quick: bool) -> dict[str, int]:
-    """How big each scenario is in a full and in a --quick run."""
-    if quick:
+def sizes(run: str) -> dict[str, int]:
+    """How big each scenario is in a full, a --quick and a --smoke run."""
+    if run == "smoke":
+        # Too small for the figures to mean anything: it only shows every scenario still runs.
+        return {
+            "startup_people": 2_000,
+            "startup_reps": 1,
+            "claim_due": 200,
+            "claim_small": 200,
+            "claim_large": 2_000,
+            "claim_reps": 1,
+            "tick_reps": 1,
+            "throughput": 300,
+            "throughput_reps": 1,
+            "flood": 60,
+        }
+    if run == "quick":
         return {
             "startup_people": 20_000,
             "startup_reps": 3,
@@ -323,10 +338,12 @@ async def child_claim(args: dict[str, Any]) -> dict[str, Any]:
             zone_from_name(zone)
         first_lookup = time.perf_counter() - started
         dispatcher, report = runtime.dispatcher, TickReport()
+        served: set[int] = set()  # people given a prompt so far, carried from batch to batch as in tick()
         spent, claimed, batches = 0.0, 0, 0
         while True:
             started = time.perf_counter()
-            batch, more = await dispatcher._claim(now, report)  # private: the step under test
+            # Private: the step under test, called as tick() calls it (leftovers on the first claim only).
+            batch, more = await dispatcher._claim(now, report, served, leftovers=batches == 0)
             spent += time.perf_counter() - started
             if not batch and not more:
                 break
@@ -583,10 +600,10 @@ def _time_claims(dispatcher: Any) -> list[float]:
     spent: list[float] = []
     original = dispatcher._claim
 
-    async def claim(now: datetime, report: Any, **options: Any) -> Any:
+    async def claim(*args: Any, **options: Any) -> Any:  # whatever tick() passes, passed on
         started = time.perf_counter()
         try:
-            return await original(now, report, **options)
+            return await original(*args, **options)
         finally:
             spent.append(time.perf_counter() - started)
 
@@ -625,7 +642,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--quick", action="store_true", help="scaled-down sizes (about a minute)")
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--quick", action="store_true", help="scaled-down sizes (about a minute)")
+    size.add_argument(
+        "--smoke", action="store_true", help="tiny sizes, to check that every scenario still runs"
+    )
     parser.add_argument(
         "--only", type=int, action="append", choices=sorted(SCENARIOS), help="run one scenario"
     )
@@ -637,12 +658,15 @@ def main(argv: list[str] | None = None) -> int:
         report_result(asyncio.run(CHILDREN[options.child](json.loads(options.args))))
         return 0
 
-    n = sizes(options.quick)
-    print(f"Between reminder dispatcher benchmarks ({'quick' if options.quick else 'full'} run)")
+    run = "smoke" if options.smoke else "quick" if options.quick else "full"
+    n = sizes(run)
+    print(f"Between reminder dispatcher benchmarks ({run} run)")
+    if run == "smoke":
+        print("(smoke run: the sizes are too small for the figures or verdicts to mean anything)")
     print(f"machine: {machine_line()}")
     print(f"date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; load average at start: {load_average()}")
     started = time.perf_counter()
-    figures: dict[str, Any] = {"machine": machine_line(), "quick": options.quick}
+    figures: dict[str, Any] = {"machine": machine_line(), "quick": options.quick, "run": run}
     with tempfile.TemporaryDirectory(prefix="between-bench-") as folder:
         for number in options.only or sorted(SCENARIOS):
             figures[str(number)] = SCENARIOS[number](Path(folder), n)

@@ -8,7 +8,7 @@ next due instant (UTC, indexed). A wake-up (``tick``) does, in one transaction p
   reminder and due instant, so it can happen only once — and advance ``next_due``. A due instant
   within the grace window is claimed to be sent; an older one is recorded as ``missed`` and never
   sent (no prompt at 4 a.m. after a long outage). Several claims for one person in one wake-up
-  become one prompt.
+  become one prompt. That rule, for every kind of due prompt, is :mod:`bot.claiming`.
 - snoozed prompts ("Later") whose time has come are claimed the same way.
 
 Then, outside the transaction, each claimed delivery is sent and its Telegram message id
@@ -32,6 +32,7 @@ from typing import Any
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
+from bot.claiming import Outcome, claim_outcome
 from bot.clock import Clock
 from bot.prompts import Catalogue, Situation
 from bot.render import Renderer
@@ -71,6 +72,13 @@ class TickReport:
     recaps: int = 0
     retry_later: int = 0
     delivery_ids: list[int] = field(default_factory=list)
+
+    def tally(self, outcome: Outcome) -> None:
+        """Count a due prompt that is not sent: missed, or skipped as one of several at once."""
+        if outcome is Outcome.MISSED:
+            self.missed += 1
+        elif outcome is Outcome.SKIPPED:
+            self.coalesced += 1
 
 
 class Dispatcher:
@@ -146,36 +154,43 @@ class Dispatcher:
         fault): only at the start of a tick, when none of this tick's own claims is on its way.
         """
         to_send: dict[int, Delivery] = {}  # one per person
+
+        def outcome_for(due_at: datetime, user_id: int, *, on_hold: bool = False) -> Outcome:
+            has_prompt = user_id in to_send or user_id in served
+            return claim_outcome(due_at, now, grace=self.grace, on_hold=on_hold, served=has_prompt)
+
         async with self.db.transaction() as conn:
             for leftover in await deliveries.claimed(conn, BATCH) if leftovers else ():
-                if now - leftover.due_at > self.grace:
-                    await deliveries.mark(conn, leftover.id, "missed")
-                    report.missed += 1
-                elif leftover.user_id in to_send or leftover.user_id in served:
-                    await deliveries.mark(conn, leftover.id, "skipped")
-                    report.coalesced += 1
-                else:
+                outcome = outcome_for(leftover.due_at, leftover.user_id)
+                if outcome is Outcome.CLAIMED:
                     to_send[leftover.user_id] = leftover
+                else:
+                    await deliveries.mark(conn, leftover.id, outcome.value)
+                    report.tally(outcome)
             due = await reminders.due(conn, now, CLAIM_BATCH)
             for item in due:
                 reminder = item.reminder
                 assert reminder.next_due is not None
-                if item.zone is None or not item.active or item.paused(now):
+                on_hold = item.zone is None or not item.active or item.paused(now)
+                # A reminder on hold is held however late it is, so neither its zone nor its latest
+                # due instant (the one missed ones coalesce into) is worked out.
+                zone = None if on_hold or item.zone is None else zone_from_name(item.zone)
+                latest = reminder.next_due
+                if zone is not None:
+                    latest = self._latest_due(reminder.next_due, reminder.at, reminder.days, zone, now)
+                outcome = outcome_for(latest, reminder.user_id, on_hold=on_hold)
+                if outcome is Outcome.HOLD:
                     await reminders.set_next_due(conn, reminder.id, fire_after(item, reminder, now))
                     report.held += 1
                     continue
-                zone = zone_from_name(item.zone)
-                latest = self._latest_due(reminder.next_due, reminder.at, reminder.days, zone, now)
+                assert zone is not None  # only a reminder on hold has none
                 await reminders.set_next_due(
                     conn, reminder.id, next_due(now, reminder.at, reminder.days, zone)
                 )
-                late = now - latest > self.grace
-                taken = reminder.user_id in to_send or reminder.user_id in served
-                state = "missed" if late else ("skipped" if taken else "claimed")
                 # The prompt is chosen now and written with the claim: sending then only talks
                 # to Telegram.
                 situation, prompt = Situation.ORDINARY, None
-                if state == "claimed":
+                if outcome is Outcome.CLAIMED:
                     situation = await situation_for(conn, self.catalogue, reminder.user_id, now)
                     prompt = await choose_for(
                         conn, self.catalogue, reminder.user_id, now, situation=situation
@@ -185,7 +200,7 @@ class Dispatcher:
                     user_id=reminder.user_id,
                     reminder_id=reminder.id,
                     due_at=latest,
-                    state=state,
+                    state=outcome.value,
                     now=now,
                     prompt_id=prompt.id if prompt else None,
                 )
@@ -193,25 +208,23 @@ class Dispatcher:
                     continue  # this due instant was handled before (a restart mid-tick)
                 if situation is Situation.AFTER_SESSION:
                     await sessions.clear_practice_due(conn, reminder.user_id)
-                if state == "missed":
-                    report.missed += 1
-                elif state == "skipped":
-                    report.coalesced += 1
-                else:
+                if outcome is Outcome.CLAIMED:
                     to_send[reminder.user_id] = delivery
+                else:
+                    report.tally(outcome)
             for snooze in await deliveries.due_snoozes(conn, now, BATCH):
                 person = await people.get(conn, snooze.user_id)
-                if person is None or not person.active or person.paused(now):
+                on_hold = person is None or not person.active or person.paused(now)
+                outcome = outcome_for(snooze.due_at, snooze.user_id, on_hold=on_hold)
+                if outcome is Outcome.HOLD:
+                    # Dropped: a snooze is not kept until the person can be prompted again.
                     await deliveries.mark(conn, snooze.id, "skipped")
-                elif now - snooze.due_at > self.grace:
-                    await deliveries.mark(conn, snooze.id, "missed")
-                    report.missed += 1
-                elif snooze.user_id in to_send or snooze.user_id in served:
-                    await deliveries.mark(conn, snooze.id, "skipped")
-                    report.coalesced += 1
-                else:
+                elif outcome is Outcome.CLAIMED:
                     await deliveries.mark(conn, snooze.id, "claimed")
                     to_send[snooze.user_id] = snooze
+                else:
+                    await deliveries.mark(conn, snooze.id, outcome.value)
+                    report.tally(outcome)
             # A leftover whose prompt is unknown (or was removed from the catalogue since) gets
             # one here; a snooze keeps the prompt it had.
             for user_id, delivery in to_send.items():

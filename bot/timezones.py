@@ -1,8 +1,9 @@
-"""Understanding what a person answers to "what's your time zone?".
+"""Time zones: the names people may use for them, the zones worth offering, and offsets.
 
-A person may answer with an IANA zone (``Europe/Berlin``), a city (``Berlin``, ``são paulo``), a
-country that lives on one zone (``Germany``), a UTC offset (``UTC+2``) or simply their current
-local time (``it's 14:30``), from which we offer the zones that show that time right now.
+Reading what a person answers to "what's your time zone?" is :mod:`bot.parsing.zone`; this
+module is what it looks the answer up in (every accepted spelling of a place, the zones that
+show a given offset right now, likeliest first) and what the rest of the bot needs of a stored
+zone (:func:`zone_from_name`, :func:`describe_zone`).
 
 Stored zone names are either IANA names or our canonical fixed offsets ``UTC+05:45`` /
 ``UTC-03:00`` / ``UTC``; :func:`zone_from_name` turns either into a ``tzinfo``.
@@ -26,21 +27,26 @@ from importlib import resources
 from bot.errors import BadInput
 
 __all__ = [
-    "MAX_CHOICES",
-    "ZoneGuess",
+    "MAX_OFFSET",
+    "MIN_OFFSET",
     "ZoneInfoView",
     "country_for_timezone",
     "describe_zone",
-    "parse_zone_answer",
+    "echo",
+    "is_fixed_name",
+    "lookup_key",
+    "offer_rank",
+    "offset_name",
+    "require_aware",
+    "valid_offset",
+    "zone_for_key",
     "zone_from_name",
+    "zones_by_offset",
 ]
 
-MAX_CHOICES = 8  # buttons offered for a local time; more would be a wall of buttons
-_MAX_INPUT = 100
 _ECHO_LIMIT = 60
-_MIN_OFFSET = -12 * 60  # minutes; the civil offsets in use span UTC-12..UTC+14
-_MAX_OFFSET = 14 * 60
-_DAY = 24 * 60
+MIN_OFFSET = -12 * 60  # minutes; the civil offsets in use span UTC-12..UTC+14
+MAX_OFFSET = 14 * 60
 
 # Areas whose names are real places; everything else in tzdata is legacy or technical.
 _AREAS = frozenset("Africa America Antarctica Arctic Asia Atlantic Australia Europe Indian Pacific".split())
@@ -89,7 +95,7 @@ _COMMON_ZONES: tuple[str, ...] = tuple(
 
 # Big cities and places that are not the last part of an IANA name, and countries that live on
 # one zone (or, like Germany, Spain and Portugal, almost everyone on one). Keys are written the
-# way _key() normalises input, separated by commas.
+# way lookup_key() normalises input, separated by commas.
 _ALIAS_GROUPS: dict[str, str] = {
     # North America
     "America/New_York": (
@@ -171,53 +177,10 @@ _ALIASES: dict[str, str] = {
 # state of Georgia is not on Tbilisi time): better to ask again than to guess.
 _NOT_AN_ANSWER = frozenset({"georgia"})
 
-# Time-zone abbreviations and names of North American zones: each is ambiguous (IST is India,
-# Ireland and Israel; CST is Chicago, China and Cuba) and most flip with daylight saving, so we
-# ask for a city instead of guessing.
-_ABBREVIATIONS = frozenset(
-    (
-        "est edt cst cdt mst mdt pst pdt akst akdt hst hdt ast adt nst ndt et ct mt pt "
-        "est5edt cst6cdt mst7mdt pst8pdt cet cest met mest eet eest wet west bst ist msk msd "
-        "sast wat eat jst kst hkt sgt pht pkt npt wib wita aest aedt acst acdt awst nzst nzdt "
-        "brt clt eastern central mountain pacific atlantic"
-    ).split()
-) | {"central european", "eastern european", "western european", "british summer"}
-_ABBREVIATION_SUFFIX = re.compile(r"\s+(?:(?:standard|daylight|summer)\s+)?time$")
-
-# Words a person may wrap around a local time: "it's 14:30", "now it is 2:30 pm here".
-_TIME_FILLER = frozenset(
-    (
-        "its it is now right the time here local currently my clock says about around "
-        "approximately approx almost nearly exactly just ish for me"
-    ).split()
-)
-_TIME = re.compile(
-    r"(?<![\w:+-])(?P<h>\d{1,2})(?:\s*[:.h]\s*(?P<m>\d{2}))?"
-    r"\s*(?P<ampm>[ap]\s?\.?\s?m\b\.?)?(?![\w:])"
-)
-_OFFSET = re.compile(r"(?:utc|gmt)?([+-])(\d{1,2})(?:[:.]?(\d{2}))?")
 _FIXED_NAME = re.compile(r"UTC([+-])(\d{2}):(\d{2})")
-_UTC_WORDS = frozenset({"utc", "gmt", "z"})
 
-# Characters people's keyboards produce for the same thing; folded before anything else.
-_FOLD = str.maketrans("\u2019\u2018\u02bc`\u2212\u2013\u2014\u2010\u2011", "''''-----")
 # Letters NFKD does not decompose but people type without the diacritic.
 _LATIN = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ı": "i", "þ": "th"})
-
-
-@dataclass(frozen=True)
-class ZoneGuess:
-    """What a person's answer means.
-
-    ``zone``: a canonical name to store (IANA or ``UTC±HH:MM``), or None when ``choices`` should be
-    offered instead. ``choices``: IANA names matching a local time the person gave, likeliest first
-    (at most :data:`MAX_CHOICES`). ``fixed_offset``: the zone never follows daylight saving, so
-    the caller should say so.
-    """
-
-    zone: str | None
-    choices: tuple[str, ...] = ()
-    fixed_offset: bool = False
 
 
 @dataclass(frozen=True)
@@ -241,55 +204,22 @@ def zone_from_name(name: str) -> tzinfo:
     if fixed:
         sign = -1 if fixed.group(1) == "-" else 1
         minutes = sign * (int(fixed.group(2)) * 60 + int(fixed.group(3)))
-        # Only the one spelling _offset_name() produces is a stored name; "UTC+00:00" is not.
-        if _valid_offset(minutes) and _offset_name(minutes) == name:
+        # Only the one spelling offset_name() produces is a stored name; "UTC+00:00" is not.
+        if valid_offset(minutes) and offset_name(minutes) == name:
             return timezone(timedelta(minutes=minutes))
     elif name in _available():
         return zoneinfo.ZoneInfo(name)
-    raise BadInput("zone_unknown", text=_echo(name))
-
-
-def parse_zone_answer(text: str, *, now: datetime) -> ZoneGuess:
-    """Understand an answer to "what's your time zone?" given the current instant ``now``.
-
-    Accepts IANA names, cities, countries on one zone, UTC offsets and the person's local time.
-    Raises BadInput with ``zone_empty``, ``zone_unknown``, ``zone_abbreviation``,
-    ``offset_out_of_range`` or ``time_invalid`` (param ``text``: the answer, shortened).
-    """
-    _require_aware(now)
-    stripped = text.strip()
-    if len(stripped) > _MAX_INPUT or any(unicodedata.category(c) == "Cc" for c in stripped):
-        raise BadInput("zone_unknown", text=_echo(stripped))
-    cleaned = _clean(stripped)
-    if not cleaned:
-        raise BadInput("zone_empty", text="")
-
-    key = _key(cleaned)
-    if key in _UTC_WORDS:
-        return ZoneGuess("UTC", fixed_offset=True)
-    compact = re.sub(r"\s+", "", cleaned.casefold())
-    offset = _OFFSET.fullmatch(compact)
-    if offset:
-        return _offset_guess(offset, stripped)
-    if _ABBREVIATION_SUFFIX.sub("", key) in _ABBREVIATIONS:
-        raise BadInput("zone_abbreviation", text=_echo(stripped))
-    local = _local_minutes(cleaned, stripped)
-    if local is not None:
-        return _guess_from_local_time(local, now)
-    name = _names().get(key)
-    if name is None:
-        raise BadInput("zone_unknown", text=_echo(stripped))
-    return ZoneGuess(name, fixed_offset=_is_fixed_name(name))
+    raise BadInput("zone_unknown", text=echo(name))
 
 
 def describe_zone(name: str, now: datetime) -> ZoneInfoView:
     """Describe a stored zone for templates: its name, city, current offset and local time."""
-    _require_aware(now)
+    require_aware(now)
     zone = zone_from_name(name)
     local = now.astimezone(zone)
     offset = local.utcoffset()
     assert offset is not None  # an aware datetime from a real tzinfo always has one
-    city = name if _is_fixed_name(name) else name.rsplit("/", 1)[-1].replace("_", " ")
+    city = name if is_fixed_name(name) else name.rsplit("/", 1)[-1].replace("_", " ")
     return ZoneInfoView(
         name=name,
         city=city,
@@ -314,17 +244,9 @@ def country_for_timezone(zone: str | None) -> str | None:
 # --- offsets ---------------------------------------------------------------------------------
 
 
-def _offset_guess(match: re.Match[str], original: str) -> ZoneGuess:
-    sign = -1 if match.group(1) == "-" else 1
-    hours, minutes = int(match.group(2)), int(match.group(3) or 0)
-    total = sign * (hours * 60 + minutes)
-    if minutes not in (0, 15, 30, 45) or not _valid_offset(total):
-        raise BadInput("offset_out_of_range", text=_echo(original))
-    return ZoneGuess(_offset_name(total), fixed_offset=True)
-
-
-def _valid_offset(minutes: int) -> bool:
-    return _MIN_OFFSET <= minutes <= _MAX_OFFSET and minutes % 15 == 0
+def valid_offset(minutes: int) -> bool:
+    """Whether an offset in minutes is one in civil use: UTC-12..UTC+14, in quarter hours."""
+    return MIN_OFFSET <= minutes <= MAX_OFFSET and minutes % 15 == 0
 
 
 def _offset_label(minutes: int) -> str:
@@ -333,59 +255,18 @@ def _offset_label(minutes: int) -> str:
     return f"UTC{sign}{hours:02d}:{mins:02d}"
 
 
-def _offset_name(minutes: int) -> str:
+def offset_name(minutes: int) -> str:
+    """The stored name of a fixed offset in minutes: ``UTC+05:45``, ``UTC-03:00`` or ``UTC``."""
     # Zero has one stored name, so "UTC+0", "GMT" and "Z" all end up the same.
     return "UTC" if minutes == 0 else _offset_label(minutes)
 
 
-def _is_fixed_name(name: str) -> bool:
+def is_fixed_name(name: str) -> bool:
+    """Whether a stored name is a fixed offset (never follows daylight saving), not an IANA zone."""
     return name == "UTC" or _FIXED_NAME.fullmatch(name) is not None
 
 
-# --- local time ------------------------------------------------------------------------------
-
-
-def _local_minutes(cleaned: str, original: str) -> int | None:
-    """Minutes since midnight of a local time in the answer, or None if it is not a time."""
-    lowered = cleaned.casefold().replace("'", "")
-    match = _TIME.search(lowered)
-    if match is None or not (match.group("m") or match.group("ampm")):
-        return None
-    rest = (lowered[: match.start()] + " " + lowered[match.end() :]).split()
-    if any(word.strip(",.!?~:") not in _TIME_FILLER for word in rest if word.strip(",.!?~:")):
-        return None
-    hour, minute = int(match.group("h")), int(match.group("m") or 0)
-    ampm = match.group("ampm")
-    if minute > 59:
-        raise BadInput("time_invalid", text=_echo(original))
-    if ampm:
-        if not 1 <= hour <= 12:
-            raise BadInput("time_invalid", text=_echo(original))
-        hour = hour % 12 + (12 if ampm.startswith("p") else 0)
-    elif hour > 23:
-        raise BadInput("time_invalid", text=_echo(original))
-    return hour * 60 + minute
-
-
-def _guess_from_local_time(local: int, now: datetime) -> ZoneGuess:
-    utc_now = now.astimezone(UTC)
-    # Whole minutes on both sides: a person reading 09:15 may be at 09:15:59.
-    diff = (local - (utc_now.hour * 60 + utc_now.minute)) % _DAY
-    # Offsets are multiples of 15 minutes; round to the nearest so a clock up to 7 minutes fast
-    # or slow still lands on the right one.
-    rounded = (diff + 7) // 15 * 15 % _DAY
-    # The date is unknown, so a clock time can mean two offsets a day apart (16:00 when it is
-    # 02:00 UTC is Honolulu yesterday or Kiritimati tomorrow): keep both when both exist.
-    candidates = [m for m in (rounded, rounded - _DAY) if _MIN_OFFSET <= m <= _MAX_OFFSET]
-    by_offset = _zones_by_offset(utc_now)
-    groups = [by_offset.get(m, []) for m in candidates]
-    choices = _merge_choices([g for g in groups if g])
-    if not choices:
-        return ZoneGuess(_offset_name(candidates[0]), fixed_offset=True)
-    return ZoneGuess(None, choices=choices)
-
-
-def _zones_by_offset(now: datetime) -> dict[int, list[str]]:
+def zones_by_offset(now: datetime) -> dict[int, list[str]]:
     """Offerable zones grouped by their offset (in minutes) at ``now``, likeliest first."""
     groups: dict[int, list[str]] = defaultdict(list)
     for name, zone in _offer_zones():
@@ -395,24 +276,12 @@ def _zones_by_offset(now: datetime) -> dict[int, list[str]]:
     return groups
 
 
-def _merge_choices(groups: list[list[str]]) -> tuple[str, ...]:
-    # With two candidate offsets the more likely one (its best zone ranks higher) comes first,
-    # but the other keeps a couple of buttons so it is never crowded out.
-    if len(groups) < 2:
-        return tuple(groups[0][:MAX_CHOICES]) if groups else ()
-    order = _offer_rank()
-    first, second = sorted(groups, key=lambda g: order[g[0]])
-    reserved = min(2, len(second))
-    taken = first[: MAX_CHOICES - reserved]
-    return tuple(taken + second[: MAX_CHOICES - len(taken)])
-
-
 # --- names -----------------------------------------------------------------------------------
 
 
 @cache
 def _names() -> dict[str, str]:
-    """Every accepted spelling (normalised with _key) -> the name to store."""
+    """Every accepted spelling (normalised with lookup_key) -> the name to store."""
     offerable = set(_offerable())
     links = _links()
 
@@ -432,15 +301,15 @@ def _names() -> dict[str, str]:
     for name in _available():
         target = canonical(name)
         if target.startswith("Etc/"):
-            stored = _offset_name(_fixed_offset_of(target))
+            stored = offset_name(_fixed_offset_of(target))
         elif target in offerable:
             stored = target
         else:  # "Factory", "localtime" and other technical entries
             continue
-        full[_key(name)] = stored
+        full[lookup_key(name)] = stored
         area, _, _ = name.partition("/")
         if area in _AREAS:
-            cities[_key(name.rsplit("/", 1)[1])].add(stored)
+            cities[lookup_key(name.rsplit("/", 1)[1])].add(stored)
     # A last part shared by zones that are not the same place is no answer at all.
     names.update({city: next(iter(zones)) for city, zones in cities.items() if len(zones) == 1})
     names.update(full)
@@ -448,6 +317,11 @@ def _names() -> dict[str, str]:
     for key in _NOT_AN_ANSWER:
         names.pop(key, None)
     return names
+
+
+def zone_for_key(key: str) -> str | None:
+    """The name to store for a place as typed (normalised with lookup_key), or None if unknown."""
+    return _names().get(key)
 
 
 def _fixed_offset_of(name: str) -> int:
@@ -467,7 +341,7 @@ def _single_zone_countries() -> dict[str, str]:
             continue
         code, country = line.split("\t", 1)
         if len(zones_of.get(code, ())) == 1:
-            found[_key(re.sub(r"\s*\(.*\)", "", country))].add(zones_of[code][0])
+            found[lookup_key(re.sub(r"\s*\(.*\)", "", country))].add(zones_of[code][0])
     return {key: next(iter(zones)) for key, zones in found.items() if len(zones) == 1}
 
 
@@ -510,7 +384,8 @@ def _offer_order() -> tuple[str, ...]:
 
 
 @cache
-def _offer_rank() -> dict[str, int]:
+def offer_rank() -> dict[str, int]:
+    """Each offerable zone -> its place in the order they are offered (0 is the likeliest)."""
     return {name: rank for rank, name in enumerate(_offer_order())}
 
 
@@ -538,13 +413,7 @@ def _tzdata_text(filename: str) -> str:
 # --- text ------------------------------------------------------------------------------------
 
 
-def _clean(text: str) -> str:
-    """Fold look-alike characters and drop invisible format characters (zero-width, bidi)."""
-    folded = unicodedata.normalize("NFKC", text).translate(_FOLD)
-    return "".join(c for c in folded if unicodedata.category(c) != "Cf").strip()
-
-
-def _key(text: str) -> str:
+def lookup_key(text: str) -> str:
     """Normalise a place name for lookup: no accents or case, one space between words."""
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LATIN))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -554,7 +423,7 @@ def _key(text: str) -> str:
     return re.sub(r"\b(?:saint|sankt)\b", "st", plain)
 
 
-def _echo(text: str) -> str:
+def echo(text: str) -> str:
     """The answer as it may be shown back: no control or format characters, at most 60 long."""
     visible = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf")).strip()
     if len(visible) > _ECHO_LIMIT:
@@ -562,6 +431,7 @@ def _echo(text: str) -> str:
     return visible
 
 
-def _require_aware(now: datetime) -> None:
+def require_aware(now: datetime) -> None:
+    """Refuse a naive ``now``: offsets and local times depend on the instant."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be an aware datetime")

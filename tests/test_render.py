@@ -8,7 +8,7 @@ from bot.errors import BadInput
 from bot.parsing import BAD_INPUT_CODES
 from bot.render import Renderer
 
-# Codes raised outside bot/parsing.py, with their params.
+# Codes not listed in bot.parsing.BAD_INPUT_CODES, with their params.
 OTHER_CODES = {
     "zone_empty": ("text",),
     "zone_unknown": ("text",),

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.errors import BadInput
+from bot.parsing import SESSION_BAD_INPUT_CODES, SessionSpec, parse_session_args
 from bot.schedule import local_instant
 from bot.services import sessions as service
-from bot.sessions_parsing import SESSION_BAD_INPUT_CODES, SessionSpec, parse_session_args
 from bot.store import people, sessions
 from bot.store.db import Database
 from bot.store.migrate import migrate

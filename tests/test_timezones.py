@@ -10,15 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.errors import BadInput
+from bot.parsing import MAX_CHOICES, ZoneGuess, parse_zone_answer
 from bot.timezones import (
     _ALIASES,
     _COMMON_ZONES,
-    MAX_CHOICES,
-    ZoneGuess,
     ZoneInfoView,
     _offerable,
     describe_zone,
-    parse_zone_answer,
     zone_from_name,
 )
 

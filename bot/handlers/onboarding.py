@@ -7,10 +7,11 @@ from telegram.ext import Application
 
 from bot.context import BetweenContext
 from bot.handlers.common import button, command, language, user_id
+from bot.parsing import ZoneGuess, parse_zone_answer
 from bot.services import conversation
 from bot.services import onboarding as service
 from bot.services.conversation import Ask
-from bot.timezones import ZoneGuess, describe_zone, parse_zone_answer, zone_from_name
+from bot.timezones import describe_zone, zone_from_name
 from bot.views.buttons import Action, Press, keyboard, pack
 from bot.views.menu import MENU
 from bot.views.reminders import default_offer

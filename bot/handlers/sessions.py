@@ -8,8 +8,8 @@ from telegram.ext import Application
 from bot.context import BetweenContext
 from bot.errors import BadInput
 from bot.handlers.common import button, command, user_id
+from bot.parsing import parse_session_args
 from bot.services import sessions as service
-from bot.sessions_parsing import parse_session_args
 from bot.views.buttons import Action, Press, instant_from_code
 from bot.views.replies import drop_buttons, reply
 from bot.views.sessions import outcome_text, session_buttons

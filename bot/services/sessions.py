@@ -16,10 +16,10 @@ import aiosqlite
 
 from bot.config import Settings
 from bot.errors import BadInput
+from bot.parsing import ONCE, SessionSpec
 from bot.schedule import local_instant
 from bot.services import conversation
 from bot.services.conversation import Ask
-from bot.sessions_parsing import ONCE, SessionSpec
 from bot.store import people, sessions
 from bot.store.db import Database
 from bot.store.sessions import Plan

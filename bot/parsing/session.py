@@ -4,7 +4,7 @@
 5pm``, ``/session tomorrow 9:30 once``, ``/session done``, ``/session skip``, ``/session stop``.
 Pure: the person's local "now" is an argument, and refusals are ``BadInput`` codes listed in
 ``SESSION_BAD_INPUT_CODES`` (besides ``input_too_long``, ``date_invalid``, ``time_invalid`` and
-``time_ambiguous`` from :mod:`bot.parsing`).
+``time_ambiguous`` from :mod:`bot.parsing.text`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from bot.errors import BadInput
-from bot.parsing import normalise, parse_clock_time, parse_date, weekday_of
+from bot.parsing.text import normalise, parse_clock_time, parse_date, weekday_of
 
 # A session further ahead than this is almost certainly a typo (a wrong year).
 MAX_AHEAD_DAYS = 365
@@ -77,7 +77,7 @@ class SessionSpec:
 
 
 def _normal(text: str) -> tuple[str, str]:
-    """As :func:`bot.parsing.normalise`, with commas read as spaces ("tue, 17:00")."""
+    """As :func:`bot.parsing.text.normalise`, with commas read as spaces ("tue, 17:00")."""
     typed, normal = normalise(text)
     return typed, " ".join(normal.replace(",", " ").split())
 
