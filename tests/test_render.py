@@ -20,6 +20,7 @@ OTHER_CODES = {
     "bring_not_kept": (),
     "mood_invalid": ("text",),
     "session_time_expected": (),
+    "time_no_zone": ("text",),
 }
 
 

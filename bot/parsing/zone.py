@@ -16,8 +16,6 @@ from datetime import UTC, datetime
 
 from bot.errors import BadInput
 from bot.timezones import (
-    MAX_OFFSET,
-    MIN_OFFSET,
     echo,
     is_fixed_name,
     lookup_key,
@@ -30,6 +28,9 @@ from bot.timezones import (
 )
 
 MAX_CHOICES = 8  # buttons offered for a local time; more would be a wall of buttons
+# A zone is offered for a typed clock time when its clock is at most this many minutes off: the
+# person's clock may be a little fast or slow, and they may have typed a minute or two ago.
+CLOCK_TOLERANCE = 15
 _MAX_INPUT = 100
 _DAY = 24 * 60
 
@@ -150,33 +151,22 @@ def _local_minutes(cleaned: str, original: str) -> int | None:
 
 
 def _guess_from_local_time(local: int, now: datetime) -> ZoneGuess:
+    """The real zones whose clocks show about ``local`` now (never an offset no zone uses)."""
     utc_now = now.astimezone(UTC)
     # Whole minutes on both sides: a person reading 09:15 may be at 09:15:59.
     diff = (local - (utc_now.hour * 60 + utc_now.minute)) % _DAY
-    # Offsets are multiples of 15 minutes; round to the nearest so a clock up to 7 minutes fast
-    # or slow still lands on the right one.
-    rounded = (diff + 7) // 15 * 15 % _DAY
-    # The date is unknown, so a clock time can mean two offsets a day apart (16:00 when it is
-    # 02:00 UTC is Honolulu yesterday or Kiritimati tomorrow): keep both when both exist.
-    candidates = [m for m in (rounded, rounded - _DAY) if MIN_OFFSET <= m <= MAX_OFFSET]
-    by_offset = zones_by_offset(utc_now)
-    groups = [by_offset.get(m, []) for m in candidates]
-    choices = _merge_choices([g for g in groups if g])
-    if not choices:
-        return ZoneGuess(offset_name(candidates[0]), fixed_offset=True)
-    return ZoneGuess(None, choices=choices)
-
-
-def _merge_choices(groups: list[list[str]]) -> tuple[str, ...]:
-    # With two candidate offsets the more likely one (its best zone ranks higher) comes first,
-    # but the other keeps a couple of buttons so it is never crowded out.
-    if len(groups) < 2:
-        return tuple(groups[0][:MAX_CHOICES]) if groups else ()
     order = offer_rank()
-    first, second = sorted(groups, key=lambda g: order[g[0]])
-    reserved = min(2, len(second))
-    taken = first[: MAX_CHOICES - reserved]
-    return tuple(taken + second[: MAX_CHOICES - len(taken)])
+    near: list[tuple[int, int, str]] = []  # (minutes off, rank, zone)
+    for offset, names in zones_by_offset(utc_now).items():
+        # The date is unknown, so a clock time can mean two offsets a day apart (16:00 when it
+        # is 02:00 UTC is Honolulu yesterday or Kiritimati tomorrow): both count.
+        off = min(abs(offset - diff), abs(offset - (diff - _DAY)))
+        if off <= CLOCK_TOLERANCE:
+            near += [(off, order[name], name) for name in names]
+    if not near:
+        raise BadInput("time_no_zone", text=f"{local // 60:02d}:{local % 60:02d}")
+    # The closest clocks first; among them, the best-known zones.
+    return ZoneGuess(None, choices=tuple(name for _, _, name in sorted(near)[:MAX_CHOICES]))
 
 
 # --- text ------------------------------------------------------------------------------------
