@@ -115,3 +115,10 @@ async def test_a_missing_source_names_it(tmp_path):
     with pytest.raises(DatabaseUnavailable, match="no database file there"):
         await backup(tmp_path / "none.sqlite3", tmp_path / "copy.sqlite3")
     assert not list(tmp_path.iterdir())
+
+
+async def test_a_source_that_is_not_a_database_says_so(tmp_path):
+    (tmp_path / "notes.txt").write_text("not a database, but long enough to have a header " * 10)
+    with pytest.raises(DatabaseUnavailable, match="not an SQLite database"):
+        await backup(tmp_path / "notes.txt", tmp_path / "copy.sqlite3")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]

@@ -47,8 +47,12 @@ def _copy(source: Path, target: Path) -> int:
             try:
                 try:
                     src.backup(dst, pages=-1)  # all pages in one step: see backup()
-                except sqlite3.OperationalError as error:
-                    if "disk" in str(error) or "full" in str(error):
+                except sqlite3.DatabaseError as error:
+                    if "not a database" in str(error):
+                        raise DatabaseUnavailable(
+                            f"cannot back up {source}: it is not an SQLite database"
+                        ) from None
+                    if "disk" in str(error) or "full" in str(error):  # disk I/O error, disk is full
                         raise BackupTargetError(f"cannot write the backup to {target}: {error}") from None
                     raise
                 dst.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
