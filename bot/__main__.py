@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from telegram.error import InvalidToken, NetworkError
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import COMMAND_SETTINGS, ConfigError, Settings, load_settings
 from bot.logs import configure
 from bot.store.backup import BackupTargetError
 from bot.store.db import DatabaseUnavailable
@@ -96,7 +96,10 @@ def _command(args: argparse.Namespace) -> int:
     level = str(args.log_level or os.environ.get("BETWEEN_LOG_LEVEL") or "").strip().upper()
     settings: Settings | None = None
     try:
-        settings = load_settings(os.environ, overrides)
+        only = COMMAND_SETTINGS.get(args.command)
+        if args.command == "invite" and args.bot_username:
+            only = COMMAND_SETTINGS["migrate"]  # no need to ask Telegram: the token is not read
+        settings = load_settings(os.environ, overrides, only=only)
         level = settings.log_level
         if args.command == "chat" and not (args.log_level or os.environ.get("BETWEEN_LOG_LEVEL")):
             level = "WARNING"  # the terminal is the conversation: keep routine lines out of it

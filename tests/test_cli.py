@@ -176,10 +176,31 @@ def test_debug_shows_the_traceback_too(monkeypatch, capsys):
     assert err.splitlines()[-1].startswith("between: cannot create the database /nonexistent/x.sqlite3")
 
 
-def test_a_settings_mistake_is_still_status_2(monkeypatch, capsys):
+def test_a_settings_mistake_is_still_status_2(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("BETWEEN_DB", str(tmp_path / "between.sqlite3"))
     monkeypatch.setenv("BETWEEN_GRACE_MINUTES", "soon")
-    assert main(["migrate"]) == cli.CONFIG
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    assert main(["run"]) == cli.CONFIG
     assert "BETWEEN_GRACE_MINUTES" in one_line(capsys.readouterr().err)
+    monkeypatch.setenv("BETWEEN_LOG_LEVEL", "LOUD")
+    assert main(["migrate"]) == cli.CONFIG
+    assert "BETWEEN_LOG_LEVEL" in one_line(capsys.readouterr().err)
+    assert not (tmp_path / "between.sqlite3").exists()
+
+
+def test_commands_that_never_reach_telegram_read_only_their_own_settings(tmp_path, monkeypatch, capsys):
+    # A token still to be filled in, or a mistake in a setting only `run` uses, is reported by
+    # `run`; `migrate`, `backup`, `import` and `invite --bot-username` do not stop on it.
+    monkeypatch.setenv("BETWEEN_DB", str(tmp_path / "between.sqlite3"))
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "paste-the-token-from-BotFather-here")
+    monkeypatch.setenv("BETWEEN_GRACE_MINUTES", "soon")
+    assert main(["migrate"]) == cli.OK
+    assert main(["backup", str(tmp_path / "copy.sqlite3")]) == cli.OK
+    assert main(["invite", "--bot-username", "between_bot"]) == cli.OK
+    capsys.readouterr()
+    assert main(["invite"]) == cli.CONFIG
+    assert "TELEGRAM_BOT_TOKEN does not look like a bot token" in one_line(capsys.readouterr().err)
+    assert main(["run"]) == cli.CONFIG
 
 
 # --- between run says who it is ------------------------------------------------------------------
