@@ -60,9 +60,14 @@ def make_database(path: Path) -> None:
 # --- exit statuses ------------------------------------------------------------------------------
 
 
-def test_the_statuses_are_distinct():
-    statuses = [cli.OK, cli.FAILED, cli.CONFIG, cli.DATABASE, cli.TELEGRAM, cli.TARGET]
-    assert statuses == [0, 1, 2, 3, 4, 5]
+def test_the_statuses_are_distinct_and_the_readme_lists_them():
+    statuses = [cli.OK, cli.FAILED, cli.CONFIG, cli.DATABASE, cli.TELEGRAM, cli.TARGET, cli.INTERRUPTED]
+    assert statuses == [0, 1, 2, 3, 4, 5, 130]
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    table = readme.split("### Exit status", 1)[1].split("\n\n## ", 1)[0]
+    cells = [line.split("|")[1].strip() for line in table.splitlines() if line.startswith("|")]
+    listed = [int(cell) for cell in cells if cell.isdigit()]
+    assert listed == statuses
 
 
 def test_backup_into_a_missing_folder_is_one_line_and_status_5(tmp_path, monkeypatch, capsys):
