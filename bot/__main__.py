@@ -1,16 +1,39 @@
-"""The ``between`` command line: parse arguments, build settings, hand over."""
+"""The ``between`` command line: parse arguments, build settings, hand over.
+
+Every failure is one line on stderr that says what failed and where, and an exit status that
+says what kind of failure it was (README.md, "Exit status"); the traceback too only at
+BETWEEN_LOG_LEVEL=DEBUG.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import signal
 import sys
+import traceback
 from collections.abc import Sequence
 
-from bot.config import ConfigError, Settings, load_settings
+from telegram.error import InvalidToken, NetworkError
+
+from bot.config import COMMAND_SETTINGS, ConfigError, Settings, load_settings
 from bot.logs import configure
+from bot.store.backup import BackupTargetError
+from bot.store.db import DatabaseUnavailable
+from bot.store.migrate import MigrationError
+
+log = logging.getLogger("bot.cli")
+
+# Exit statuses, one per kind of failure (deploy/between.service keys on CONFIG).
+OK = 0
+FAILED = 1  # anything else: a refused import, a failed migration, an unexpected error
+CONFIG = 2  # a setting is missing or malformed (argparse uses 2 for a bad command line too)
+DATABASE = 3  # the database cannot be opened or created
+TELEGRAM = 4  # Telegram cannot be reached, or it refused the bot token
+TARGET = 5  # the backup cannot be written where it was asked for
+INTERRUPTED = 130
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,10 +56,20 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("file", help="the between-export-....json file")
     restore.add_argument("--user-id", type=int, help="whose data it becomes (default: the id in the file)")
     commands.add_parser("chat", help="try Between in this terminal, no Telegram account needed")
-    invite = commands.add_parser("invite", help="print an invite link (with BETWEEN_INVITE_ONLY)")
+    invite = commands.add_parser(
+        "invite",
+        help="print an invite link (with BETWEEN_INVITE_ONLY); needs --bot-username or TELEGRAM_BOT_TOKEN",
+        description="Print an invite link https://t.me/<bot>?start=<code>. The link needs the bot's"
+        " username: give it with --bot-username, or set TELEGRAM_BOT_TOKEN and Between asks"
+        " Telegram for it.",
+    )
     invite.add_argument("--uses", type=int, default=1, help="how many people may use it (default 1)")
     invite.add_argument("--days", type=int, help="expire after this many days (default: never)")
-    invite.add_argument("--bot-username", help="skip asking Telegram for the bot's username")
+    invite.add_argument(
+        "--bot-username",
+        metavar="NAME",
+        help="the bot's username, for the link (without it TELEGRAM_BOT_TOKEN must be set, to ask Telegram)",
+    )
     return parser
 
 
@@ -46,86 +79,139 @@ def main(argv: Sequence[str] | None = None) -> int:
     # python-telegram-bot 22 warns that durations will become timedeltas; Between handles both
     # (bot/intake.py retry_seconds), so opt in and keep the log free of that warning.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
+    # The database, its -wal and -shm files, backups and the files `between chat` saves hold
+    # people's journals: whatever this process creates is readable by its owner alone.
+    umask = os.umask(0o077)
+    try:
+        return _command(args)
+    finally:
+        os.umask(umask)
+
+
+def _command(args: argparse.Namespace) -> int:
+    """Run the command; every failure becomes one line on stderr and its exit status."""
     overrides = {"db_path": args.db, "log_level": args.log_level}
     if args.command == "run":
         overrides.update(token=args.token, api_url=args.api_url, webhook_url=args.webhook)
+    level = str(args.log_level or os.environ.get("BETWEEN_LOG_LEVEL") or "").strip().upper()
+    settings: Settings | None = None
     try:
-        settings = load_settings(os.environ, overrides)
+        only = COMMAND_SETTINGS.get(args.command)
+        if args.command == "invite" and args.bot_username:
+            only = COMMAND_SETTINGS["migrate"]  # no need to ask Telegram: the token is not read
+        settings = load_settings(os.environ, overrides, only=only)
         level = settings.log_level
         if args.command == "chat" and not (args.log_level or os.environ.get("BETWEEN_LOG_LEVEL")):
             level = "WARNING"  # the terminal is the conversation: keep routine lines out of it
         configure(level, settings.token)
-        if args.command == "run":
-            settings.require_token()
-            return asyncio.run(_run(settings))
-        if args.command == "migrate":
-            return asyncio.run(_migrate(settings))
-        if args.command == "backup":
-            return asyncio.run(_backup(settings, args.file))
-        if args.command == "import":
-            from bot.importer import run_import
-
-            return asyncio.run(run_import(settings, args.file, user_id=args.user_id))
-        if args.command == "invite":
-            from bot.invite_cli import make_invite
-
-            if args.uses < 1 or (args.days is not None and args.days < 1):
-                raise ConfigError("--uses and --days must be at least 1")
-            link = asyncio.run(
-                make_invite(settings, uses=args.uses, days=args.days, bot_username=args.bot_username)
-            )
-            print(link)
-            return 0
-        if args.command == "chat":
-            from bot.chat import chat
-
-            return asyncio.run(chat(settings))
-    except ConfigError as error:
-        print(f"between: {error}", file=sys.stderr)
-        return 2
+        return _dispatch(args, settings)
     except KeyboardInterrupt:
-        return 130
-    return 0
+        return INTERRUPTED
+    except Exception as error:
+        status, message = _failure(error, settings)
+        if settings is not None and settings.token:
+            message = message.replace(settings.token, "<token>")
+        if level == "DEBUG" and status != CONFIG:
+            traceback.print_exc()
+        print(f"between: {message}", file=sys.stderr)
+        return status
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "run":
+        settings.require_token()
+        return asyncio.run(_run(settings))
+    if args.command == "migrate":
+        return asyncio.run(_migrate(settings))
+    if args.command == "backup":
+        return asyncio.run(_backup(settings, args.file))
+    if args.command == "import":
+        from bot.importer import run_import
+
+        return asyncio.run(run_import(settings, args.file, user_id=args.user_id))
+    if args.command == "invite":
+        from bot.invite_cli import make_invite
+
+        if args.uses < 1 or (args.days is not None and args.days < 1):
+            raise ConfigError("--uses and --days must be at least 1")
+        link = asyncio.run(
+            make_invite(settings, uses=args.uses, days=args.days, bot_username=args.bot_username)
+        )
+        print(link)
+        return OK
+    if args.command == "chat":
+        from bot.chat import chat
+
+        return asyncio.run(chat(settings))
+    return OK
+
+
+def _failure(error: Exception, settings: Settings | None) -> tuple[int, str]:
+    """The exit status and the one line for a failure."""
+    if isinstance(error, ConfigError):
+        return CONFIG, str(error)
+    if isinstance(error, DatabaseUnavailable):
+        return DATABASE, str(error)
+    if isinstance(error, BackupTargetError):
+        return TARGET, str(error)
+    api = settings.api_url if settings else "the Bot API"
+    if isinstance(error, InvalidToken):
+        return TELEGRAM, (
+            f"Telegram ({api}) refused the bot token: check TELEGRAM_BOT_TOKEN (@BotFather's /token"
+            " shows the current one) and TELEGRAM_API_URL"
+        )
+    if isinstance(error, NetworkError):  # TimedOut too
+        return TELEGRAM, f"cannot reach Telegram at {api}: {_one_line(error)}"
+    if isinstance(error, MigrationError):
+        return FAILED, str(error)
+    from bot.intake import FatalPollingError
+
+    if isinstance(error, FatalPollingError):
+        # A token revoked while the bot runs is the same failure as one refused at start.
+        return (TELEGRAM if isinstance(error.__context__, InvalidToken) else FAILED), str(error)
+    return FAILED, (
+        f"failed: {type(error).__name__}: {_one_line(error)} (BETWEEN_LOG_LEVEL=DEBUG shows where)"
+    )
+
+
+def _one_line(error: BaseException) -> str:
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 async def _run(settings: Settings) -> int:
     from bot.app import running
-    from bot.intake import FatalPollingError
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    try:
-        async with running(settings) as runtime:
-            await runtime.start_timer()
-            if settings.webhook_url:
-                from bot.webhook import serve_webhook
+    # Opening the database and asking Telegram who we are (getMe) happen on entering running():
+    # their failures reach main() as DatabaseUnavailable, NetworkError or InvalidToken.
+    async with running(settings) as runtime:
+        log.info("running as @%s", runtime.app.bot.username)
+        await runtime.start_timer()
+        if settings.webhook_url:
+            from bot.webhook import serve_webhook
 
-                await serve_webhook(runtime, stop)
-            else:
-                await runtime.poll(stop)
-    except FatalPollingError as error:
-        print(f"between: {error}", file=sys.stderr)
-        return 1
-    return 0
+            await serve_webhook(runtime, stop)
+        else:
+            await runtime.poll(stop)
+    return OK
 
 
 async def _migrate(settings: Settings) -> int:
     from bot.store.db import Database
-    from bot.store.migrate import MigrationError, current_version, migrate
+    from bot.store.migrate import current_version, migrate
 
     db = await Database.open(settings.db_path)
     try:
-        applied = await migrate(db)
+        applied = await migrate(db)  # a MigrationError is reported by main()
         version = await current_version(db)
-    except MigrationError as error:
-        print(f"between: {error}", file=sys.stderr)
-        return 1
     finally:
         await db.close()
     print(f"{settings.db_path}: schema version {version} ({len(applied)} migration(s) applied)")
-    return 0
+    return OK
 
 
 async def _backup(settings: Settings, target: str) -> int:
@@ -133,7 +219,7 @@ async def _backup(settings: Settings, target: str) -> int:
 
     pages = await backup(settings.db_path, target)
     print(f"backed up {settings.db_path} to {target} ({pages} pages)")
-    return 0
+    return OK
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -80,12 +80,22 @@ ENV_NAMES = {
 }
 
 
-def load_settings(env: Mapping[str, str], overrides: Mapping[str, object] | None = None) -> Settings:
+def load_settings(
+    env: Mapping[str, str],
+    overrides: Mapping[str, object] | None = None,
+    *,
+    only: Collection[str] | None = None,
+) -> Settings:
     """Build Settings from environment variables, then flags (``overrides``) on top.
 
-    Raises ConfigError with a one-line message naming the variable at fault.
+    ``only`` names the settings (keys of ENV_NAMES) a command uses; the others keep their
+    defaults and are not read, so a mistake in one of them is reported by the command that uses
+    it. Raises ConfigError with a one-line message naming the variable at fault.
     """
-    raw: dict[str, object] = {key: env[name] for key, name in ENV_NAMES.items() if env.get(name, "").strip()}
+    wanted = set(ENV_NAMES) if only is None else set(only)
+    raw: dict[str, object] = {
+        key: env[name] for key, name in ENV_NAMES.items() if key in wanted and env.get(name, "").strip()
+    }
     raw.update({k: v for k, v in (overrides or {}).items() if v is not None})
 
     values: dict[str, object] = {}
@@ -135,6 +145,18 @@ def load_settings(env: Mapping[str, str], overrides: Mapping[str, object] | None
     if "webhook_port" in raw:
         values["webhook_port"] = _parse_int("webhook_port", raw["webhook_port"], 1, 65535)
     return Settings(**values)  # type: ignore[arg-type]
+
+
+# The settings each command that does not run the bot reads (`run` and `chat` read them all).
+# Reading no more than that keeps, for instance, a token still to be filled in from stopping
+# `between migrate` (systemd's ExecStartPre, where RestartPreventExitStatus does not apply, so a
+# settings mistake there would be retried every 10 seconds; `run` reports it and is not retried).
+COMMAND_SETTINGS: dict[str, tuple[str, ...]] = {
+    "migrate": ("db_path", "log_level"),
+    "backup": ("db_path", "log_level"),
+    "import": ("db_path", "log_level", "allowed_users", "invite_only"),
+    "invite": ("db_path", "log_level", "token", "api_url"),
+}
 
 
 def _parse_ids(text: str) -> frozenset[int]:

@@ -4,11 +4,16 @@ Everything goes in one transaction or nothing does. The import is refused, with 
 why, when the file is not an export this version reads, or when the database already knows that
 person (an import never merges into, or overwrites, what is there). Messages name fields and
 counts only, never what the person wrote.
+
+Who may use the bot is this installation's decision: an import takes no access from the file.
+The person is admitted by BETWEEN_ALLOWED_USERS or an invite here, as anyone else is, whatever
+the file says about the installation it came from.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import sqlite3
 import sys
 from pathlib import Path
@@ -17,6 +22,7 @@ from typing import TextIO
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.services.export import AlreadyHasData, ExportFormatError, import_person, parse
+from bot.services.export.json_format import MAX_USER_ID
 from bot.store.db import Database
 from bot.store.migrate import MigrationError, migrate
 
@@ -51,9 +57,11 @@ async def run_import(
         print(f"between: {path}: {error}; nothing was imported", file=err)
         return 1
     target = user_id if user_id is not None else file_user
-    if target <= 0:
+    if not 0 < target < MAX_USER_ID:
         print("between: --user-id must be a positive Telegram user id; nothing was imported", file=err)
         return 1
+    # Admission belongs to this installation (its allowed list, its invites), never to a file.
+    data = dataclasses.replace(data, person=dataclasses.replace(data.person, admitted=False))
 
     db = await Database.open(settings.db_path)
     try:
@@ -81,6 +89,14 @@ async def run_import(
         f" {len(data.deliveries)} questions, {len(data.sessions_held)} sessions held",
         file=out,
     )
+    if settings.invite_only and not (settings.allowed_users and target in settings.allowed_users):
+        print(
+            f"user {target} may use the bot here once they open an invite link (between invite)"
+            " or are listed in BETWEEN_ALLOWED_USERS",
+            file=out,
+        )
+    elif settings.allowed_users is not None and target not in settings.allowed_users:
+        print(f"user {target} may use the bot here once listed in BETWEEN_ALLOWED_USERS", file=out)
     return 0
 
 

@@ -73,3 +73,12 @@ def test_missing_token_is_a_clear_error_only_when_needed():
     settings = load_settings({})
     with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN is not set"):
         settings.require_token()
+
+
+def test_a_command_reads_only_the_settings_it_names():
+    env = {"TELEGRAM_BOT_TOKEN": "not-a-token", "BETWEEN_GRACE_MINUTES": "soon", "BETWEEN_DB": "x.sqlite3"}
+    settings = load_settings(env, {"log_level": "debug"}, only=("db_path", "log_level"))
+    assert settings.db_path == Path("x.sqlite3") and settings.log_level == "DEBUG"
+    assert settings.token is None and settings.grace == timedelta(hours=2)
+    with pytest.raises(ConfigError, match="TELEGRAM_BOT_TOKEN"):
+        load_settings(env, only=("db_path", "token"))

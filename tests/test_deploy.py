@@ -266,7 +266,8 @@ def test_env_example_as_copied_asks_for_the_token_by_name():
 
 def test_env_example_with_a_token_loads_and_matches_the_image():
     active, _ = env_example()
-    settings = load_settings({**active, "TELEGRAM_BOT_TOKEN": VALID_TOKEN})
+    # Compose's env_file goes on top of the image's ENV.
+    settings = load_settings({**docker_env(final_stage()), **active, "TELEGRAM_BOT_TOKEN": VALID_TOKEN})
     assert settings.token == VALID_TOKEN
     assert str(settings.db_path) == docker_env(final_stage())["BETWEEN_DB"]
 
@@ -290,6 +291,50 @@ def test_env_example_commented_lines_are_valid_and_show_the_defaults():
 def test_env_example_tells_systemd_operators_where_the_database_goes():
     text = (DEPLOY / "between.env.example").read_text()
     assert f"{service('WorkingDirectory')[0]}/between.sqlite3" in text
+
+
+def test_env_example_sets_nothing_but_the_token_it_asks_for():
+    # An active default overrides what the unit and the image arrange: BETWEEN_DB=/data/...
+    # (the image's path) made every systemd start fail in ExecStartPre and retry every 10 s.
+    active, commented = env_example()
+    assert set(active) == {"TELEGRAM_BOT_TOKEN"}
+    assert commented["BETWEEN_DB"] == str(Settings(token=None).db_path)
+
+
+def test_env_example_under_systemd_puts_the_database_in_the_state_directory():
+    active, _ = env_example()
+    settings = load_settings({**active, "TELEGRAM_BOT_TOKEN": VALID_TOKEN})
+    where = Path(service("WorkingDirectory")[0]) / settings.db_path
+    assert where == Path("/var/lib/between/between.sqlite3")
+    assert where.parent == Path("/var/lib") / service("StateDirectory")[0]
+    assert str(where.parent) in " ".join(service("ReadWritePaths")).split()
+
+
+def test_env_example_as_copied_migrates_and_then_stops_for_good_on_the_token(tmp_path, monkeypatch, capsys):
+    # systemd applies RestartPreventExitStatus to ExecStart only, not to ExecStartPre: the
+    # migration must get through a token still to be filled in, and `run` must stop on it.
+    for name in ENV_NAMES.values():
+        monkeypatch.delenv(name, raising=False)
+    active, _ = env_example()
+    for name, value in active.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")
+    monkeypatch.setattr("bot.__main__.configure", lambda level, token: None)
+    monkeypatch.chdir(tmp_path)  # the unit's WorkingDirectory
+    assert [between_command(line)[0] for line in service("ExecStartPre")] == ["migrate"]
+    assert main(between_command(service("ExecStartPre")[0])) == 0
+    assert (tmp_path / "between.sqlite3").is_file()
+    capsys.readouterr()
+    assert main(between_command(service("ExecStart")[0])) == int(service("RestartPreventExitStatus")[0])
+    assert "TELEGRAM_BOT_TOKEN" in capsys.readouterr().err
+
+
+def test_the_backup_timer_in_the_readme_finds_the_database_where_the_bot_keeps_it():
+    text = (DEPLOY / "README.md").read_text()
+    block = text.split("`/etc/systemd/system/between-backup.service`:", 1)[1].split("```ini", 1)[1]
+    lines = block.split("```", 1)[0].splitlines()
+    assert f"WorkingDirectory={service('WorkingDirectory')[0]}" in lines
+    assert f"EnvironmentFile={service('EnvironmentFile')[0]}" in lines
 
 
 # --- between.service ----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime, time
 from pathlib import Path
 
@@ -100,6 +101,10 @@ RICH = PersonData(
     session_plan=SessionPlanRecord(at(27, 12), "17:45", 7, at(26, 12)),
     sessions_held=(at(20, 12), at(27, 12)),
 )
+
+
+# What `between import` stores of RICH: admission is this installation's, never the file's.
+IMPORTED = replace(RICH, person=replace(RICH.person, admitted=False))
 
 
 @pytest.fixture
@@ -319,12 +324,12 @@ async def test_run_import_for_another_user_id_and_never_over_existing_data(db, t
     assert await run_import(settings, source, user_id=2002, out=out, err=io.StringIO()) == 0
     assert "imported user 2002" in out.getvalue() and "5 entries" in out.getvalue()
     assert await load(db, 1001) is None
-    assert await load(db, 2002) == RICH
+    assert await load(db, 2002) == IMPORTED
 
     err = io.StringIO()
     assert await run_import(settings, source, user_id=2002, out=io.StringIO(), err=err) == 1
     assert "already has data for user 2002" in err.getvalue()
-    assert await load(db, 2002) == RICH
+    assert await load(db, 2002) == IMPORTED
 
 
 def test_between_import_on_the_command_line(tmp_path):
@@ -397,3 +402,98 @@ async def test_erase_takes_the_person_and_their_inbox_rows_and_nothing_else(db):
                 assert (await cur.fetchone())[0] == 0, table
         async with conn.execute("SELECT chat_id FROM inbox") as cur:
             assert [row[0] for row in await cur.fetchall()] == [1002]
+
+
+# --- what an import takes from a file, and what it refuses ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        # An unpadded year (999-...) was stored, and no later read of the table could parse it.
+        (_set(["moods", 0, "logged_at"], "0999-01-01T00:00:00Z"), "moods[0].logged_at: outside 1970 to 2199"),
+        (_set(["person", "created_at"], "1969-12-31T23:59:59Z"), "person.created_at: outside"),
+        # Near the end of what a datetime holds, the zone arithmetic overflowed.
+        (_set(["session_plan", "next_at"], "9999-12-31T23:00:00Z"), "session_plan.next_at: outside"),
+        (_set(["person", "paused_until"], "2200-01-01T00:00:00Z"), "person.paused_until: outside"),
+        (_set(["exported_at"], "0001-01-01T00:00:00Z"), "exported_at: outside"),
+        (_set(["user_id"], 2**63), "user_id"),
+        (_set(["deliveries", 0, "ref"], "d\x001"), "deliveries[0].ref: contains a NUL"),
+        (
+            _set(["entries", 0, "text"], "half a pair \ud83d"),
+            "entries[0].text: contains an invalid character",
+        ),
+        (_set(["person", "two\nlines"], 1), "person.two\\nlines: not a field"),
+        (_set(["version"], "my secret words"), "version is not a number"),
+        (_set(["person", ""], 1), 'person."": not a field'),
+    ],
+)
+def test_instants_out_of_range_and_values_sqlite_cannot_keep_are_refused(change, reason):
+    with pytest.raises(ExportFormatError) as refused:
+        export.from_document(change(_document()))
+    assert reason in str(refused.value)
+    assert "\n" not in str(refused.value) and "secret" not in str(refused.value)
+
+
+def test_the_edges_of_the_range_are_read():
+    document = _document()
+    document["person"]["created_at"] = "1970-01-01T00:00:00Z"
+    document["person"]["paused_until"] = "2199-12-31T23:59:59Z"
+    _, data = export.from_document(document)
+    assert data.person.created_at == datetime(1970, 1, 1, tzinfo=UTC)
+    assert data.person.paused_until == datetime(2199, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "nests"),
+        (b'{"format": "between-export", "version": 1' + b"1" * 5000 + b"}", "number far too long"),
+        (b"\xff\xfe{}", "not UTF-8"),
+    ],
+)
+async def test_a_file_json_itself_cannot_read_is_one_line_and_writes_nothing(tmp_path, raw, reason):
+    source = tmp_path / "export.json"
+    source.write_bytes(raw)
+    target = tmp_path / "between.sqlite3"
+    err = io.StringIO()
+    assert await run_import(settings_for(target), source, out=io.StringIO(), err=err) == 1
+    assert err.getvalue().count("\n") == 1 and reason in err.getvalue()
+    assert not target.exists(), "a refused import must not even create the database"
+
+
+async def test_a_refused_import_writes_nothing(db, tmp_path):
+    document = _document()
+    document["moods"][1]["logged_at"] = "0999-01-01T00:00:00Z"  # the last thing read
+    source = tmp_path / "export.json"
+    source.write_text(json.dumps(document))
+    err = io.StringIO()
+    assert await run_import(settings_for(Path(db.path)), source, out=io.StringIO(), err=err) == 1
+    assert err.getvalue() == (
+        f"between: {source}: moods[1].logged_at: outside 1970 to 2199, not a time this Between keeps;"
+        " nothing was imported\n"
+    )
+    assert await load(db) is None
+
+
+async def test_admission_comes_from_this_installation_never_from_the_file(db, tmp_path):
+    from bot.services.access import Access, check
+    from bot.store import invites
+
+    assert RICH.person.admitted  # the file says: admitted by an invite where it came from
+    source = tmp_path / "export.json"
+    source.write_bytes(export.dump(export.to_document(1001, RICH, CATALOGUE, NOW)))
+    settings = Settings(token=None, db_path=Path(db.path), invite_only=True)
+    out = io.StringIO()
+    assert await run_import(settings, source, out=out, err=io.StringIO()) == 0
+    assert "once they open an invite link" in out.getvalue()
+    assert await check(db, settings, 1001, "de", None, NOW) is Access.REFUSED
+    async with db.transaction() as conn:
+        await invites.add(conn, "code-for-1001", 1, None, NOW)
+    assert await check(db, settings, 1001, "de", "code-for-1001", NOW) is Access.ALLOWED
+    listed = Settings(token=None, db_path=Path(db.path), allowed_users=frozenset({2002}))
+    source.write_bytes(export.dump(export.to_document(2002, RICH, CATALOGUE, NOW)))
+    out = io.StringIO()
+    assert await run_import(listed, source, out=out, err=io.StringIO()) == 0
+    assert "once" not in out.getvalue()
+    assert await check(db, listed, 2002, "de", None, NOW) is Access.ALLOWED

@@ -8,7 +8,10 @@ background thread, so the connection is the single writer the architecture asks 
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
+import os
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -36,6 +39,46 @@ PRAGMAS = (
 )
 
 
+class DatabaseUnavailable(Exception):
+    """The database file cannot be opened or created; the message names the file and why."""
+
+
+def _check_openable(path: Path) -> None:
+    """Create the database file readable by its owner alone unless it exists, and refuse, with a
+    reason an operator can act on, a path SQLite could not open (raises DatabaseUnavailable).
+
+    SQLite would create the file 0644 (less the umask), and its -wal and -shm files copy the mode
+    of the database file: creating it 0600 first keeps all three private.
+    """
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        if path.is_dir() or not os.access(path, os.R_OK | os.W_OK):
+            raise DatabaseUnavailable(f"cannot open the database {path}: {_reason(path, None)}") from None
+        return
+    except OSError as error:
+        raise DatabaseUnavailable(f"cannot create the database {path}: {_reason(path, error)}") from None
+    os.close(fd)
+
+
+def _reason(path: Path, error: OSError | sqlite3.Error | None) -> str:
+    """Why ``path`` cannot be opened, in words, from what the file system says about it."""
+    parent = path.parent
+    if not parent.is_dir():
+        return f"the folder {parent} does not exist"
+    if path.is_dir():
+        return "that is a folder, not a file"
+    if isinstance(error, OSError) and error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"permission denied ({error.strerror})"
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        return "permission denied (the file must be readable and writable by this user)"
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"permission denied (SQLite must be able to create files in {parent})"
+    if isinstance(error, OSError):
+        return error.strerror or str(error)
+    return str(error) if error is not None else "SQLite cannot open it"
+
+
 class Database:
     """One open SQLite database. Use :meth:`transaction` for writes and :meth:`read` for reads."""
 
@@ -51,11 +94,29 @@ class Database:
         ``synchronous`` exists for the benchmark that measures what FULL costs; Between itself
         always opens with FULL.
         """
-        conn = await aiosqlite.connect(str(path), isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        for pragma in PRAGMAS:
-            await conn.execute(pragma)
-        await conn.execute(f"PRAGMA synchronous = {synchronous}")
+        if str(path) != ":memory:":
+            _check_openable(Path(path))
+        conn = aiosqlite.connect(str(path), isolation_level=None)
+        connected = False
+        try:
+            await conn
+            connected = True
+            conn.row_factory = aiosqlite.Row
+            for pragma in PRAGMAS:
+                await conn.execute(pragma)
+            await conn.execute(f"PRAGMA synchronous = {synchronous}")
+        except sqlite3.Error as error:
+            if connected:
+                await conn.close()
+            else:  # aiosqlite stops its thread by itself; let it finish while our loop still runs
+                thread = getattr(conn, "_thread", None)
+                if thread is not None:
+                    await asyncio.to_thread(thread.join, 5)
+            if "not a database" in str(error):
+                reason = "it is not an SQLite database"
+            else:
+                reason = _reason(Path(path), error)
+            raise DatabaseUnavailable(f"cannot open the database {path}: {reason}") from None
         return cls(conn, str(path))
 
     async def close(self) -> None:

@@ -39,6 +39,14 @@ REPEAT_DAYS = frozenset({0, 7, 14})
 _INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 _CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _INSTANT_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+# Every instant read from a file lies in this range. Older or later ones are no one's journal,
+# and near the ends of what a datetime can hold, the arithmetic on them (a reminder's next time
+# in the person's zone, a session rolled forward) would overflow, or the year would be written
+# with fewer than four digits and could not be read back.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+# Telegram user ids fit in 52 bits.
+MAX_USER_ID = 2**52
 
 
 class ExportFormatError(Exception):
@@ -151,6 +159,10 @@ def parse(raw: bytes) -> tuple[int, PersonData]:
         raise ExportFormatError("the file is not UTF-8 text") from None
     except json.JSONDecodeError as error:
         raise ExportFormatError(f"the file is not valid JSON (line {error.lineno})") from None
+    except ValueError:  # a number of more than 4300 digits, which Python refuses to read
+        raise ExportFormatError("the file holds a number far too long for a Between export") from None
+    except RecursionError:
+        raise ExportFormatError("the file nests lists or objects too deeply for a Between export") from None
     return from_document(document)
 
 
@@ -160,6 +172,8 @@ def from_document(document: object) -> tuple[int, PersonData]:
         raise ExportFormatError(f'this is not a Between export (no "format": "{FORMAT}")')
     version = document.get("version")
     if version != VERSION or isinstance(version, bool):
+        if not isinstance(version, int | float | None):  # never shown: it could be anything
+            raise ExportFormatError(f"export format version is not a number (this Between reads {VERSION})")
         raise ExportFormatError(
             f"export format version {version!r} is not one this Between reads (it reads {VERSION})"
         )
@@ -170,7 +184,7 @@ def from_document(document: object) -> tuple[int, PersonData]:
     )  # fmt: skip
     top.instant("exported_at")
     user_id = top.integer("user_id")
-    if user_id <= 0:
+    if not 0 < user_id < MAX_USER_ID:
         raise ExportFormatError("user_id: must be a positive Telegram user id")
 
     p = top.object("person")
@@ -336,7 +350,9 @@ class _Object:
         unknown = sorted(set(self.raw) - set(keys))
         if unknown:
             # Field names come from the file, but a name is never something a person wrote.
-            raise ExportFormatError(f"{self._path(unknown[0][:40])}: not a field of this version")
+            # Shown escaped (ASCII, no line breaks) so that the refusal stays one line.
+            name = json.dumps(unknown[0][:40])[1:-1] or '""'
+            raise ExportFormatError(f"{self._path(name)}: not a field of this version")
 
     def value(self, key: str) -> Any:
         return self.raw.get(key)
@@ -348,10 +364,8 @@ class _Object:
         return value
 
     def text(self, key: str, *, limit: int | None = None) -> str:
-        value: str = self._typed(key, lambda v: isinstance(v, str) and v != "", "text")
-        if limit is not None and len(value) > limit:
-            raise ExportFormatError(f"{self._path(key)}: longer than {limit} characters")
-        return value
+        self._typed(key, lambda v: isinstance(v, str) and v != "", "text")
+        return self._any_text(key, limit)
 
     def optional_text(self, key: str, *, limit: int | None = None) -> str | None:
         return None if self.raw.get(key) is None else self._any_text(key, limit)
@@ -362,6 +376,10 @@ class _Object:
             raise ExportFormatError(f"{self._path(key)}: longer than {limit} characters")
         if "\x00" in value:
             raise ExportFormatError(f"{self._path(key)}: contains a NUL character")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate (JSON allows "\ud800"); SQLite cannot keep it
+            raise ExportFormatError(f"{self._path(key)}: contains an invalid character") from None
         return value
 
     def integer(self, key: str) -> int:
@@ -373,7 +391,8 @@ class _Object:
         return bool(self._typed(key, lambda v: isinstance(v, bool), "true or false"))
 
     def choice(self, key: str, allowed: frozenset[str]) -> str:
-        return str(self._typed(key, lambda v: v in allowed, "one of " + ", ".join(sorted(allowed))))
+        expected = "one of " + ", ".join(sorted(allowed))
+        return str(self._typed(key, lambda v: isinstance(v, str) and v in allowed, expected))
 
     def instant(self, key: str) -> datetime:
         value = self._typed(
@@ -382,9 +401,13 @@ class _Object:
             "a UTC time like 2026-11-23T08:00:00Z",
         )
         try:
-            return datetime.strptime(value, _INSTANT_FORMAT).replace(tzinfo=UTC)
+            instant = datetime.strptime(value, _INSTANT_FORMAT).replace(tzinfo=UTC)
         except ValueError:
             raise ExportFormatError(f"{self._path(key)}: not a real date and time") from None
+        if not EARLIEST <= instant < LATEST:
+            years = f"{EARLIEST.year} to {LATEST.year - 1}"
+            raise ExportFormatError(f"{self._path(key)}: outside {years}, not a time this Between keeps")
+        return instant
 
     def optional_instant(self, key: str) -> datetime | None:
         return None if self.raw.get(key) is None else self.instant(key)
