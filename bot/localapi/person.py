@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from bot.localapi.html import _utf16_len
-from bot.localapi.records import MAX_TEXT
+from bot.localapi.records import MAX_CAPTION, MAX_TEXT
 from bot.localapi.state import _CallbackQuery, _Chat, _Message, _photo_sizes, _User, _World
 
 
@@ -47,16 +47,7 @@ class _PersonSide(_World):
         A leading ``/command`` gets a bot_command entity as Telegram gives it. Group chats need
         ``chat_id`` and ``chat_type`` "group" or "supergroup".
         """
-        if not text.strip():
-            raise ValueError("Telegram clients do not send empty messages")
-        if len(text) > MAX_TEXT:
-            raise ValueError("Telegram clients split messages longer than 4096 characters")
-        content: dict[str, Any] = {"text": text}
-        command = re.match(r"/[A-Za-z0-9_]{1,64}(@[A-Za-z0-9_]{3,32})?(?![A-Za-z0-9_/<>])", text)
-        if command:
-            content["entities"] = [
-                {"type": "bot_command", "offset": 0, "length": _utf16_len(command.group())}
-            ]
+        content = _text_content(text)
         with self._cond:
             chat = self._person_chat(user_id, chat_id, chat_type)
             return self._person_posts(user_id, chat, content, "text", reply_to)
@@ -64,19 +55,27 @@ class _PersonSide(_World):
     def edit_message(
         self, user_id: int, message_id: int, text: str, *, chat_id: int | None = None
     ) -> dict[str, Any]:
-        """The person edits one of their messages; returns the queued ``edited_message`` Update."""
+        """The person edits one of their text messages; returns the queued ``edited_message`` Update.
+
+        The new text is checked as a new message's would be, and a leading command gets its entity.
+        """
+        content = _text_content(text)
         with self._cond:
             chat = self._chats.get(chat_id if chat_id is not None else user_id)
             message = chat.messages.get(message_id) if chat else None
             if message is None or message.from_bot or message.sender["id"] != user_id:
                 raise LookupError(f"user {user_id} has no message {message_id} to edit")
-            message.content = {"text": text}
+            if message.kind != "text":
+                raise LookupError(f"message {message_id} has no text to edit")
+            message.content = content
             message.raw = message.visible = text
             message.edit_date = int(self._clock())
             return self._queue({"edited_message": self._message_dict(message)})
 
-    def send_sticker(self, user_id: int, *, emoji: str = "🙂", chat_id: int | None = None) -> dict[str, Any]:
-        """The person sends a sticker; returns the queued Update."""
+    def send_sticker(
+        self, user_id: int, *, emoji: str = "🙂", chat_id: int | None = None, reply_to: int | None = None
+    ) -> dict[str, Any]:
+        """The person sends a sticker (as a reply to ``reply_to``); returns the queued Update."""
         with self._cond:
             chat = self._person_chat(user_id, chat_id, "private" if chat_id is None else "group")
             file = self._new_file("sticker", b"RIFF-sticker", "image/webp", None)
@@ -91,7 +90,7 @@ class _PersonSide(_World):
                 "emoji": emoji,
                 "file_size": len(file.data or b""),
             }
-            return self._person_posts(user_id, chat, {"sticker": sticker}, "sticker", None)
+            return self._person_posts(user_id, chat, {"sticker": sticker}, "sticker", reply_to)
 
     def send_voice(
         self,
@@ -101,8 +100,9 @@ class _PersonSide(_World):
         content: bytes = b"OggS-voice",
         caption: str | None = None,
         chat_id: int | None = None,
+        reply_to: int | None = None,
     ) -> dict[str, Any]:
-        """The person sends a voice note; returns the queued Update."""
+        """The person sends a voice note (as a reply to ``reply_to``); returns the queued Update."""
         with self._cond:
             chat = self._person_chat(user_id, chat_id, "private" if chat_id is None else "group")
             file = self._new_file("voice", content, "audio/ogg", None)
@@ -113,7 +113,8 @@ class _PersonSide(_World):
                 "mime_type": "audio/ogg",
                 "file_size": len(content),
             }
-            return self._person_posts(user_id, chat, _with_caption({"voice": voice}, caption), "voice", None)
+            posted = _with_caption({"voice": voice}, caption)
+            return self._person_posts(user_id, chat, posted, "voice", reply_to)
 
     def send_photo(
         self,
@@ -122,13 +123,15 @@ class _PersonSide(_World):
         content: bytes = b"\xff\xd8photo",
         caption: str | None = None,
         chat_id: int | None = None,
+        reply_to: int | None = None,
     ) -> dict[str, Any]:
-        """The person sends a photo; returns the queued Update."""
+        """The person sends a photo (as a reply to ``reply_to``); returns the queued Update."""
         with self._cond:
             chat = self._person_chat(user_id, chat_id, "private" if chat_id is None else "group")
             file = self._new_file("photo", content, "image/jpeg", None)
             photo = _photo_sizes(file, len(content))
-            return self._person_posts(user_id, chat, _with_caption({"photo": photo}, caption), "photo", None)
+            posted = _with_caption({"photo": photo}, caption)
+            return self._person_posts(user_id, chat, posted, "photo", reply_to)
 
     def send_document(
         self,
@@ -139,8 +142,9 @@ class _PersonSide(_World):
         mime_type: str = "text/plain",
         caption: str | None = None,
         chat_id: int | None = None,
+        reply_to: int | None = None,
     ) -> dict[str, Any]:
-        """The person sends a file; returns the queued Update."""
+        """The person sends a file (as a reply to ``reply_to``); returns the queued Update."""
         with self._cond:
             chat = self._person_chat(user_id, chat_id, "private" if chat_id is None else "group")
             file = self._new_file("document", content, mime_type, filename)
@@ -152,7 +156,7 @@ class _PersonSide(_World):
                 "file_size": len(content),
             }
             return self._person_posts(
-                user_id, chat, _with_caption({"document": document}, caption), "document", None
+                user_id, chat, _with_caption({"document": document}, caption), "document", reply_to
             )
 
     def press_button(
@@ -296,7 +300,22 @@ class _PersonSide(_World):
         return self._queue({"my_chat_member": member})
 
 
+def _text_content(text: str) -> dict[str, Any]:
+    """A text message's content as Telegram delivers it: a leading /command gets its entity."""
+    if not text.strip():
+        raise ValueError("Telegram clients do not send empty messages")
+    if len(text) > MAX_TEXT:
+        raise ValueError("Telegram clients split messages longer than 4096 characters")
+    content: dict[str, Any] = {"text": text}
+    command = re.match(r"/[A-Za-z0-9_]{1,64}(@[A-Za-z0-9_]{3,32})?(?![A-Za-z0-9_/<>])", text)
+    if command:
+        content["entities"] = [{"type": "bot_command", "offset": 0, "length": _utf16_len(command.group())}]
+    return content
+
+
 def _with_caption(content: dict[str, Any], caption: str | None) -> dict[str, Any]:
     if caption:
+        if len(caption) > MAX_CAPTION:
+            raise ValueError("Telegram clients do not send captions longer than 1024 characters")
         content["caption"] = caption
     return content

@@ -87,10 +87,15 @@ class BotMessage:
     edit_date: int | None
 
     @property
+    def rows(self) -> list[list[tuple[str, str | None]]]:
+        """The inline keyboard as shown: rows top to bottom, each button (label, callback_data)."""
+        rows = (self.reply_markup or {}).get("inline_keyboard") or []
+        return [[(b.get("text", ""), b.get("callback_data")) for b in row] for row in rows]
+
+    @property
     def buttons(self) -> list[tuple[str, str | None]]:
         """Every inline button as (label, callback_data), row by row."""
-        rows = (self.reply_markup or {}).get("inline_keyboard") or []
-        return [(b.get("text", ""), b.get("callback_data")) for row in rows for b in row]
+        return [button for row in self.rows for button in row]
 
     def button_data(self, label: str) -> str:
         """The callback_data of the inline button labelled exactly ``label``."""
