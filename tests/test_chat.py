@@ -246,7 +246,7 @@ async def test_the_mood_scale_is_numbered_as_shown_and_a_used_keyboard_stays_dea
         assert rows(settings.db_path, "SELECT score FROM moods") == [(4,)]
         # The scale is gone; pressing it again does nothing, and no older keyboard takes its place.
         await session.says(f"#{scale}.2", f"(There are no buttons under [{scale}].)")
-        await session.says("3", "Kept ✍")  # an answer to the question, not its third button
+        await session.says("3", "✍")  # a note (/mood closed the question), not its third button
         assert "Skipped" not in session.out.getvalue()
         assert rows(settings.db_path, "SELECT score FROM moods") == [(4,)]
         assert rows(settings.db_path, "SELECT state FROM deliveries") == [("sent",)]

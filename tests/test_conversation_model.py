@@ -159,9 +159,13 @@ class ConversationMachine(RuleBasedStateMachine):
         self.run(self.harness.tick())
         self._saw([m for m in self.alex.messages() if m.message_id not in before])
 
-    @rule(long=st.booleans())
-    def writes(self, long: bool) -> None:
-        self._say(self._text(long))
+    @rule(long=st.booleans(), looks_like_a_reply=st.booleans(), data=st.data())
+    def writes(self, long: bool, looks_like_a_reply: bool, data: st.DataObject) -> None:
+        """A note; sometimes one that would read as a reply (a city, a time) if one were asked."""
+        if looks_like_a_reply:
+            self._say(data.draw(st.sampled_from([text for texts in READABLE.values() for text in texts])))
+        else:
+            self._say(self._text(long))
 
     @rule(which=st.integers(min_value=0))
     @precondition(lambda self: self.model.prompts)

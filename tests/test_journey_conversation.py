@@ -107,3 +107,12 @@ async def test_tomorrows_note_is_never_read_as_a_city(harness):
     harness.clock.advance(minutes=31)
     await alex.says("Lisbon")
     assert [e["text"] for e in await stored(harness)] == ["Lisbon"]
+
+
+async def test_the_zone_question_ends_with_the_zone(harness):
+    alex = harness.person(1001)
+    await alex.says("/start")
+    await alex.says("Europe/Berlin")
+    # Answered: "Lisbon" right after is a note, not a second zone.
+    await alex.says("Lisbon")
+    assert [e["text"] for e in await stored(harness)] == ["Lisbon"]

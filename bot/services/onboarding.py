@@ -43,11 +43,14 @@ class ZoneSet:
 async def set_zone(
     db: Database, user_id: int, language_code: str | None, zone: str, now: datetime
 ) -> ZoneSet:
-    """Set the zone. Reminder times keep their wall-clock meaning: 20:00 stays 20:00 there."""
+    """Set the zone, answering the zone question if it was open. Reminder times keep their
+    wall-clock meaning: 20:00 stays 20:00 there."""
     zone_from_name(zone)  # refuses a zone name that does not exist (BadInput), before any write
     async with db.transaction() as conn:
         before = await people.ensure(conn, user_id, language_code, now)
         await people.set_zone(conn, user_id, zone, now)
+        await conversation.replied(conn, user_id, Ask.ZONE)
+        await conversation.replied(conn, user_id, Ask.CITY)
         await rearm(conn, user_id, now)
         has_reminders = bool(await reminders_store.for_person(conn, user_id))
     return ZoneSet(first_zone=before.zone is None, has_reminders=has_reminders)
