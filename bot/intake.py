@@ -1,4 +1,5 @@
-"""Reading updates from Telegram so that none is ever lost, and none is handled twice.
+"""Reading updates from Telegram so that none is ever lost, none is handled twice, and nobody
+waits for anybody else.
 
 Telegram keeps an update until a later ``getUpdates`` call with a higher offset confirms it.
 python-telegram-bot's stock Updater confirms a batch as soon as it asks for the next one, before
@@ -7,54 +8,97 @@ drives ``getUpdates`` itself instead:
 
 1. Fetch a batch. Commit every update, as Telegram sent it, into the ``inbox`` table
    (``INSERT ... ON CONFLICT DO NOTHING`` on update_id: a redelivered update is recognised).
-2. Only then raise the offset; the next ``getUpdates`` confirms the batch to Telegram. From here
-   on the update lives in our database, whatever happens to the process.
-3. Hand each pending inbox row to ``Application.process_update`` (which awaits the handlers to
-   their end): each chat's updates in order, different people's side by side. Then mark the
-   batch done, which also erases the payloads.
+   While that commit fails (a full disk, another process holding the database) polling waits
+   and tries again, and Telegram, told nothing, keeps the batch.
+2. Queue each new update for its person and handle it (``Application.process_update``): one
+   person's updates in order, different people's independently, so a flood from one person or
+   a slow, rate-limited reply holds only that person's queue. Memory stays bounded: at most
+   ``CHAT_QUEUE`` updates of a chat, for at most ``CHATS_IN_MEMORY`` chats; the rest waits in the
+   inbox and is read from there when there is room.
+3. Mark handled updates done (a few at a time, and whenever a queue runs dry), which erases
+   their payloads.
+4. Ask for more, with an offset that confirms what is done. An update still being handled stays
+   unconfirmed (Telegram sends it again with the next batch, and the inbox ignores it) unless that
+   would hold polling back: when it waits behind others or out a passing fault, when it would
+   keep ``hold_count`` updates or more unconfirmed, or once ``HOLD_SECONDS`` have passed, the
+   offset moves past everything committed. Polling goes on while queues are busy, and in the
+   common case Telegram is told of an update once it is handled.
 
-A crash between 1 and 2 makes Telegram deliver the batch again: the inbox ignores the ids it has.
-A crash during 3 leaves the rows pending: they are handled again at the next start, and storage
+A crash before 4 makes Telegram deliver the batch again: the inbox ignores the ids it has. A
+crash during 2 or 3 leaves rows pending: they are handled again at the next start, and storage
 keyed on (chat, message) keeps a handler's second run from storing anything twice.
 
-A handler that fails with a passing fault (network, Telegram 5xx/429, a locked database) leaves
-its update pending to be tried again; after ``MAX_ATTEMPTS``, or at once for any other error, the
-update is parked as ``failed`` (kept, with its payload) and tried once more at the next start.
-Webhook mode (``accept`` then ``drain``) answers Telegram only after step 1 has committed.
+When handling fails (bot/outcome.py), a passing fault (network, Telegram's 5xx and 429, a locked
+or full database) holds that person's queue and tries the update again after 1 s, 2 s, 4 s ... up
+to a minute, for as long as the bot runs. A bug parks the update as ``failed``, payload and all:
+it is tried again at the next start and never erased by a timer, and the operator is told how
+many wait (at start, then every hour), never what they hold. An update for a person who blocked
+the bot is done: nobody can be answered.
+
+Webhook mode (bot/webhook.py) calls :meth:`Intake.accept` (step 1) before answering Telegram,
+then :meth:`Intake.drain`; :meth:`Intake.close` ends the queues' work at a stop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-import warnings
-from datetime import timedelta
+import sqlite3
+from collections import deque
+from collections.abc import Awaitable, Callable
+from operator import attrgetter
 from typing import Any
 
+import aiosqlite
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
 
 from bot.clock import Clock
-from bot.outcome import Outcome, current_outcome
+from bot.outcome import Fate, Outcome, current_outcome, describe, is_transient, retry_delay, retry_seconds
 from bot.store import inbox
 from bot.store.db import Database
 
+__all__ = ["ALLOWED_UPDATES", "FatalPollingError", "Intake", "retry_seconds"]
+
 log = logging.getLogger(__name__)
 
-# Different people's updates are handled side by side (their handlers wait on Telegram, not on
-# each other); one person's stay in order.
-CHATS_AT_ONCE = 32
-RETRY_DELAYS = (1.0, 2.0, 5.0, 15.0, 30.0)  # seconds between polling retries after faults
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+CHAT_QUEUE = 50  # updates of one chat held in memory; more wait in the inbox
+CHATS_IN_MEMORY = 200  # chats with updates in memory (and a task handling them) at once
+MARK_EVERY = 20  # handled updates of a chat marked done in one transaction, at most
+HOLD_SECONDS = 10.0  # an update is left unconfirmed at Telegram this long at most while handled
+PACE = 0.25  # seconds between getUpdates calls while an update is left unconfirmed
+STOP_GRACE = 3.0  # seconds a handler may take to finish when the bot stops
+REPORT_EVERY = 3600.0  # seconds between the operator's reminders of failed updates
+FAILED_REPORT = (
+    "%d update(s) failed with an error and wait in the inbox (oldest from %s); tried again at next start"
+)
+
+Sleep = Callable[[float], Awaitable[None]]
 
 
 class FatalPollingError(Exception):
     """Polling cannot go on (wrong token, another instance polling); the message says why."""
 
 
+class _Chat:
+    """One person's queue: their updates in memory, in order, handled by one task."""
+
+    def __init__(self, key: int | None, *, spilled: bool = False) -> None:
+        self.key = key
+        self.queue: deque[inbox.InboxItem] = deque()
+        self.spilled = spilled  # more of its updates wait in the inbox
+        self.handled: list[int] = []  # handled, not yet marked done
+        self.task: asyncio.Task[None] | None = None
+        self.busy = False  # handling an update (at a stop it may finish)
+        self.waiting = False  # waiting out a passing fault before trying the head again
+        self.tries = 0  # failed tries of the update at the head
+
+
 class Intake:
-    """Fetches updates, commits them to the inbox, and processes them to their end."""
+    """Fetches updates, commits them to the inbox, and has them handled, per person."""
 
     def __init__(
         self,
@@ -64,129 +108,457 @@ class Intake:
         *,
         poll_timeout: int = 30,
         batch_limit: int = 100,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.application = application
         self.db = db
         self.clock = clock
         self.poll_timeout = poll_timeout
         self.batch_limit = batch_limit
-        self._offset: int | None = None
-        self._drain_lock = asyncio.Lock()
+        self.hold_count = max(1, batch_limit // 2)  # room for new updates in every batch
+        self.sleep = sleep  # every wait after a fault (tests pass a fake)
+        self.stop_grace = STOP_GRACE
+        self.report_every = REPORT_EVERY
+        self._chats: dict[int | None, _Chat] = {}
+        self._known: dict[int, _Chat] = {}  # in memory (queued, being handled, not yet marked)
+        self._overflow: int | None = None  # oldest update left in the inbox for want of a chat slot
+        self._feed = asyncio.Lock()  # commits, refills and rescans change the queues one at a time
+        self._changed = asyncio.Event()  # replaced each time a queue moves (see _pulse)
+        self._newest = 0  # the newest update id queued or found waiting
+        self._started = False
+        self._closing = False
+        self._rescanning = False
+        self._tasks: set[asyncio.Task[None]] = set()  # housekeeping and rescans
+        # Polling: what Telegram has been told, and what it sent.
+        self._offset: int | None = None  # the offset last sent: everything below is confirmed
+        self._first: int | None = None  # the first update delivered in this run
+        self._delivered: int | None = None  # the newest update delivered
+        self._seen_at: dict[int, float] = {}  # when each unconfirmed update was first delivered
+
+    # ---- step 1: the durable commit ------------------------------------------------------------
 
     async def accept(self, payloads: list[dict[str, Any]]) -> int:
-        """Commit raw updates to the inbox (the durable step). Returns how many were new."""
-        rows = [(p["update_id"], _chat_id(p), p) for p in payloads]
-        async with self.db.transaction() as conn:
-            return await inbox.accept(conn, rows, self.clock.now())
+        """Commit raw updates to the inbox (the durable step) and queue the new ones for handling.
 
-    async def drain(self, *, include_failed: bool = False) -> None:
-        """Process every pending update in the inbox: per chat in order, chats side by side."""
-        async with self._drain_lock:
-            async with self.db.read() as conn:
-                items = await inbox.pending(conn, include_failed=include_failed)
-            by_chat: dict[int | None, list[inbox.InboxItem]] = {}
-            for item in items:
-                by_chat.setdefault(_chat_id(item.payload), []).append(item)
-            gate = asyncio.Semaphore(CHATS_AT_ONCE)
-
-            async def one_chat(queue: list[inbox.InboxItem]) -> None:
-                done: list[int] = []
-                async with gate:
-                    try:
-                        for item in queue:
-                            if not await self._process(item):
-                                break  # keep this chat's order: the rest waits for the retry
-                            done.append(item.update_id)
-                    finally:
-                        # Marked as each chat finishes, so a crash replays little.
-                        if done:
-                            async with self.db.transaction() as conn:
-                                await inbox.mark_done(conn, done, self.clock.now())
-
-            # Every chat finishes before the drain does, even when one fails unexpectedly: a chat
-            # still running would be read as pending again by the next drain.
-            outcomes = await asyncio.gather(
-                *(one_chat(queue) for queue in by_chat.values()), return_exceptions=True
-            )
+        Returns how many were new. Raises what the commit raised (nothing is kept then).
+        """
+        rows = [(int(p["update_id"]), _chat_id(p), p) for p in payloads]
+        async with self._feed:
             async with self.db.transaction() as conn:
-                given_up = await inbox.prune(conn, self.clock.now())
-            if given_up:
-                log.error("%d update(s) failed for a week and were given up", given_up)
-            for outcome in outcomes:
-                if isinstance(outcome, BaseException):
-                    raise outcome
+                new = await inbox.accept(conn, rows, self.clock.now())
+            fresh = set(new)
+            self._queue([inbox.InboxItem(i, p, 0) for i, _, p in rows if i in fresh])
+        return len(new)
 
-    async def _process(self, item: inbox.InboxItem) -> bool:
-        """Handle one update; False if it failed (its attempt is recorded)."""
-        outcome = Outcome(item.update_id, attempt=item.attempts + 1)
+    def _queue(self, items: list[inbox.InboxItem]) -> None:
+        """Put new updates in their chats' queues, or leave them in the inbox when there is no
+        room (call with ``_feed`` held)."""
+        for item in sorted({item.update_id: item for item in items}.values(), key=attrgetter("update_id")):
+            self._newest = max(self._newest, item.update_id)
+            key = _chat_id(item.payload)
+            chat = self._chats.get(key)
+            if chat is None:
+                if len(self._chats) >= CHATS_IN_MEMORY:
+                    self._overflow = min(self._overflow or item.update_id, item.update_id)
+                    continue
+                chat = self._chats[key] = _Chat(key)
+            if chat.spilled or len(chat.queue) >= CHAT_QUEUE:
+                chat.spilled = True  # it must wait behind the ones already in the inbox
+                continue
+            _insert(chat, item)
+            self._known[item.update_id] = chat
+            self._start(chat)
+
+    def _start(self, chat: _Chat) -> None:
+        if chat.task is None and not self._closing:
+            chat.task = asyncio.get_running_loop().create_task(self._work(chat))
+
+    # ---- steps 2 and 3: one task per person ----------------------------------------------------
+
+    async def _work(self, chat: _Chat) -> None:
+        """Handle one chat's updates in order, until its queue and its rows in the inbox are done."""
+        while not self._closing and self.application.running:
+            try:
+                if chat.queue:
+                    await self._one(chat, chat.queue[0])
+                    continue
+                await self._mark_handled(chat)
+                if not await self._refill(chat):
+                    return
+            except Exception as error:  # a fault of the intake itself: never drop the queue
+                log.exception("the queue of an update could not go on; trying again")
+                chat.tries += 1
+                await self._wait_out(chat, error)
+        with contextlib.suppress(Exception):  # stopping: what is not marked is handled again
+            await self._mark_handled(chat)
+
+    async def _one(self, chat: _Chat, item: inbox.InboxItem) -> None:
+        """Handle the update at the head of the queue, and act on how it went."""
+        chat.busy = True
+        try:
+            outcome = await self._handle(item, attempt=chat.tries + 1)
+            fate = outcome.fate
+            if fate is Fate.RETRY:
+                chat.tries += 1
+                chat.busy = False
+                await self._wait_out(chat, outcome.error)
+                return
+            chat.tries = 0
+            if fate is Fate.KEEP:
+                await self._mark_handled(chat)
+                await self._write(lambda conn: inbox.mark_failed(conn, item.update_id))
+                chat.queue.popleft()
+                self._known.pop(item.update_id, None)
+            else:  # handled, or the person cannot be reached: nothing more to do
+                chat.queue.popleft()
+                chat.handled.append(item.update_id)
+                if len(chat.handled) >= MARK_EVERY or not chat.queue:
+                    await self._mark_handled(chat)
+            self._pulse()
+        finally:
+            chat.busy = False
+
+    async def _handle(self, item: inbox.InboxItem, *, attempt: int) -> Outcome:
+        """Run the handlers on one update; the error handler fills in the outcome."""
+        outcome = Outcome(item.update_id, attempt=attempt, failed_before=item.attempts)
         token = current_outcome.set(outcome)
         try:
             update = Update.de_json(item.payload, self.application.bot)
             await self.application.process_update(update)
+        except Exception as error:  # outside the handlers, so the error handler did not see it
+            log.error("update %s could not be processed", item.update_id, exc_info=error)
+            outcome.error = outcome.error or error
         finally:
             current_outcome.reset(token)
-        if outcome.error is None:
+        return outcome
+
+    async def _wait_out(self, chat: _Chat, error: BaseException | None) -> None:
+        """Wait before trying a chat's head again: this chat only, nobody else."""
+        if self._closing:
+            return
+        delay = retry_delay(error, chat.tries)
+        if chat.tries % 10 == 0:  # the first failure was logged by the error handler
+            log.warning("an update failed %d times (%s); still trying", chat.tries, describe(error))
+        chat.waiting = True
+        self._pulse()
+        try:
+            await self.sleep(delay)
+        finally:
+            chat.waiting = False
+
+    async def _mark_handled(self, chat: _Chat) -> None:
+        """Mark a chat's handled updates done (their payloads go), retrying passing faults."""
+        while chat.handled:
+            ids = list(chat.handled)
+            if not await self._write(lambda conn, ids=ids: inbox.mark_done(conn, ids, self.clock.now())):
+                return  # stopping: left pending, handled again (harmlessly) at the next start
+            del chat.handled[: len(ids)]
+            for update_id in ids:
+                self._known.pop(update_id, None)
+            self._pulse()
+
+    async def _refill(self, chat: _Chat) -> bool:
+        """Read more of a chat's updates from the inbox; with none, the chat leaves memory."""
+        async with self._feed:
+            if chat.queue:  # queued by a commit while this waited for the lock
+                return True
+            if chat.spilled:
+                async with self.db.read() as conn:
+                    items = await inbox.next_of_chat(conn, chat.key, CHAT_QUEUE + 1)
+                items = [item for item in items if item.update_id not in self._known]
+                chat.spilled = len(items) > CHAT_QUEUE
+                for item in items[:CHAT_QUEUE]:
+                    chat.queue.append(item)
+                    self._known[item.update_id] = chat
+                    self._newest = max(self._newest, item.update_id)
+                if chat.queue:
+                    return True
+            if self._chats.get(chat.key) is chat:
+                del self._chats[chat.key]
+            chat.task = None
+            if self._overflow is not None:
+                self._spawn(self._rescan())  # a slot is free for a chat waiting in the inbox
+            self._pulse()
+            return False
+
+    async def _write(self, action: Callable[[aiosqlite.Connection], Awaitable[None]]) -> bool:
+        """One transaction, tried until a passing fault passes; False if the intake stopped first."""
+
+        async def transaction() -> None:
+            async with self.db.transaction() as conn:
+                await action(conn)
+
+        return await self._until_it_passes(transaction, "writing to the inbox")
+
+    async def _until_it_passes(
+        self, attempt: Callable[[], Awaitable[Any]], what: str, stop: asyncio.Event | None = None
+    ) -> bool:
+        """Repeat ``attempt`` while it meets a passing fault, waiting longer each time; False if
+        the intake stopped (or ``stop`` was set) first. Any other error is raised."""
+        tries = 0
+        while True:
+            try:
+                await attempt()
+            except Exception as error:
+                if not is_transient(error):
+                    raise
+                tries += 1
+                if self._closing or (stop is not None and stop.is_set()):
+                    return False
+                delay = retry_delay(error, tries)
+                if tries == 1 or tries % 10 == 0:
+                    log.warning(
+                        "%s failed (%s, try %d); again in %.0f s", what, describe(error), tries, delay
+                    )
+                await _first_of(self.sleep(delay), *([stop.wait()] if stop is not None else []))
+            else:
+                if tries:
+                    log.info("%s went through after %d tries", what, tries + 1)
+                return True
+
+    async def _rescan(self) -> None:
+        """Queue every chat with updates waiting in the inbox that no queue holds yet."""
+        if self._rescanning:
+            return
+        self._rescanning = True
+        try:
+            async with self._feed:
+                async with self.db.read() as conn:
+                    waiting = await inbox.waiting_chats(conn)
+                self._overflow = None
+                for found in waiting:
+                    self._newest = max(self._newest, found.last)
+                    chat = self._chats.get(found.chat_id)
+                    if chat is not None:
+                        if found.count > len(chat.queue) + len(chat.handled):
+                            chat.spilled = True  # read when its queue runs dry
+                    elif len(self._chats) < CHATS_IN_MEMORY:
+                        chat = self._chats[found.chat_id] = _Chat(found.chat_id, spilled=True)
+                        self._start(chat)
+                    else:
+                        self._overflow = min(self._overflow or found.first, found.first)
+                self._pulse()
+        finally:
+            self._rescanning = False
+
+    # ---- webhook mode, starting and stopping ---------------------------------------------------
+
+    async def drain(self, *, include_failed: bool = False) -> None:
+        """Have what waits in the inbox handled (with ``include_failed``, updates parked by a bug
+        in an earlier run too). Returns once every update seen so far is done, parked, or waiting
+        out a passing fault, which is retried in the background meanwhile."""
+        if include_failed or not self._started:
+            await self._start_up(include_failed=include_failed)
+        elif self._overflow is not None:
+            await self._rescan()
+        horizon = self._newest
+        while True:
+            changed = self._changed
+            if self._settled(horizon):
+                return
+            await changed.wait()
+
+    def _settled(self, horizon: int) -> bool:
+        """Nothing up to ``horizon`` is left to do now (a chat waiting out a fault aside)."""
+        if self._closing:
             return True
+        if self._overflow is not None and self._overflow <= horizon:
+            return False
+        for chat in self._chats.values():
+            if chat.waiting:
+                continue
+            if chat.handled or (chat.spilled and not chat.queue):
+                return False
+            if chat.queue and chat.queue[0].update_id <= horizon:
+                return False
+        return True
+
+    async def _start_up(self, *, include_failed: bool) -> None:
+        """Queue what the last run left, tell the operator about failed updates, and begin the
+        hourly housekeeping."""
+        self._started = True
+        if include_failed:
+            parked = 0
+
+            async def unpark(conn: aiosqlite.Connection) -> None:
+                nonlocal parked
+                await inbox.prune(conn, self.clock.now())
+                parked = await inbox.unpark(conn)
+
+            await self._write(unpark)
+            if parked:
+                log.warning("%d update(s) failed with an error before; trying them again now", parked)
+        await self._rescan()
+        if not any(task.get_name() == "inbox housekeeping" for task in self._tasks):
+            self._spawn(self._housekeep(), name="inbox housekeeping")
+
+    async def _housekeep(self) -> None:
+        """Every ``report_every`` seconds: remind the operator of failed updates, drop old done
+        ids, and queue anything left in the inbox."""
+        while True:
+            await self.sleep(self.report_every)
+            try:
+                await self.report_failed()
+                await self._rescan()
+            except Exception:
+                log.exception("inbox housekeeping failed; trying again later")
+
+    async def report_failed(self) -> int:
+        """Log how many updates failed with an error and wait in the inbox (never what they
+        hold), after dropping done ids past their retention; returns the count."""
         async with self.db.transaction() as conn:
-            await inbox.mark_attempt(conn, item.update_id, failed=outcome.final)
-        return False
+            await inbox.prune(conn, self.clock.now())
+            count, oldest = await inbox.failed(conn)
+        if count:
+            log.warning(FAILED_REPORT, count, oldest)
+        return count
+
+    async def close(self) -> None:
+        """Stop: updates being handled may finish (``stop_grace`` seconds at most); everything
+        else stays pending in the inbox for the next start."""
+        self._closing = True
+        self._pulse()
+        workers = [chat.task for chat in self._chats.values() if chat.task is not None]
+        for chat in self._chats.values():
+            if chat.task is not None and not chat.busy:
+                chat.task.cancel()
+        for task in self._tasks:
+            task.cancel()
+        everything = [*workers, *self._tasks]
+        if everything:
+            _, late = await asyncio.wait(everything, timeout=self.stop_grace)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*everything, return_exceptions=True)
+        self._chats.clear()
+        self._known.clear()
+
+    def _spawn(self, coroutine: Any, *, name: str | None = None) -> None:
+        if self._closing:
+            coroutine.close()
+            return
+        task = asyncio.get_running_loop().create_task(coroutine, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _pulse(self) -> None:
+        """Wake whoever waits for a queue to move."""
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    # ---- steps 1 and 4: polling ----------------------------------------------------------------
 
     async def poll(self, stop: asyncio.Event) -> None:
         """Long-poll Telegram until ``stop`` is set, losing nothing (see the module docstring)."""
-        await self.drain(include_failed=True)  # left over from the previous run
-        faults = 0
-        while not stop.is_set():
-            try:
-                updates = await self._fetch(stop)
-            except RetryAfter as error:
-                await _sleep_unless(stop, retry_seconds(error))
-                continue
-            except (InvalidToken, Conflict) as error:
-                raise FatalPollingError(_fatal_reason(error)) from None
-            except NetworkError as error:  # includes TimedOut and Telegram's 5xx
-                delay = RETRY_DELAYS[min(faults, len(RETRY_DELAYS) - 1)]
-                faults += 1
-                if not isinstance(error, TimedOut):
-                    log.warning("getUpdates failed (%s); retrying in %.0f s", type(error).__name__, delay)
-                await _sleep_unless(stop, delay)
-                continue
+        try:
+            await self._start_up(include_failed=True)
             faults = 0
-            if updates is None:  # stopped while waiting
-                break
-            if updates:
-                await self.accept(updates)
-                self._offset = updates[-1]["update_id"] + 1
-            await self.drain()
+            while not stop.is_set():
+                offset, holding = await self._next_offset()
+                if holding:  # Telegram would answer at once with what it sent before
+                    await self._pace(stop, offset)
+                    if stop.is_set():
+                        break
+                    offset, holding = await self._next_offset()
+                try:
+                    updates = await self._fetch(stop, offset, 0 if holding else self.poll_timeout)
+                except RetryAfter as error:
+                    await _first_of(stop.wait(), self.sleep(retry_seconds(error)))
+                    continue
+                except (InvalidToken, Conflict) as error:
+                    raise FatalPollingError(_fatal_reason(error)) from None
+                except NetworkError as error:  # includes TimedOut and Telegram's 5xx
+                    faults += 1
+                    delay = retry_delay(error, faults)
+                    if not isinstance(error, TimedOut):
+                        log.warning("getUpdates failed (%s); retrying in %.0f s", describe(error), delay)
+                    await _first_of(stop.wait(), self.sleep(delay))
+                    continue
+                faults = 0
+                if updates is None:  # stopped while waiting
+                    break
+                self._told(offset)
+                if updates and not await self._store(updates, stop):
+                    break
+        finally:
+            await self.close()
 
-    async def _fetch(self, stop: asyncio.Event) -> list[dict[str, Any]] | None:
-        """One getUpdates call that confirms everything below the offset; None if stopped."""
-        bot = self.application.bot
+    async def _pace(self, stop: asyncio.Event, held: int | None) -> None:
+        """Wait ``PACE`` seconds before asking again, or less once the held update is done."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + PACE
+        while not stop.is_set() and (remaining := deadline - loop.time()) > 0:
+            chat = self._known.get(held) if held is not None else None
+            if chat is None or chat.waiting:
+                return
+            await _first_of(stop.wait(), self._changed.wait(), within=remaining)
+
+    async def _store(self, updates: list[dict[str, Any]], stop: asyncio.Event) -> bool:
+        """Commit a batch, waiting out a locked or full database; False if stopped first."""
+        what = f"storing {len(updates)} update(s) in the inbox (Telegram keeps them meanwhile)"
+        if not await self._until_it_passes(lambda: self.accept(updates), what, stop):
+            return False
+        now = asyncio.get_running_loop().time()
+        ids = [int(update["update_id"]) for update in updates]
+        for update_id in ids:
+            self._seen_at.setdefault(update_id, now)
+        self._first = min(ids) if self._first is None else self._first
+        self._delivered = max(ids) if self._delivered is None else max(self._delivered, *ids)
+        return True
+
+    def _told(self, offset: int | None) -> None:
+        """getUpdates answered: Telegram has forgotten every update below ``offset``."""
+        if offset is None:
+            return
+        self._offset = offset
+        for update_id in [i for i in self._seen_at if i < offset]:
+            del self._seen_at[update_id]
+
+    async def _next_offset(self) -> tuple[int | None, bool]:
+        """The offset for the next getUpdates, and whether it holds back an unfinished update."""
+        if self._delivered is None:
+            return self._offset, False
+        everything = self._delivered + 1
+        low = self._offset if self._offset is not None else self._first or 0
+        try:
+            async with self.db.read() as conn:
+                oldest = await inbox.oldest_pending(conn, low, self._delivered)
+        except sqlite3.Error:
+            return everything, False  # confirming what is committed is always safe
+        # Telegram answers from the offset up, ``batch_limit`` at most: holding back more than
+        # ``hold_count`` would leave too little room for what is new.
+        if oldest is None or self._delivered - oldest >= self.hold_count:
+            return everything, False
+        chat = self._known.get(oldest)
+        if chat is None or chat.waiting:  # queued behind others, or waiting out a fault: not soon
+            return everything, False
+        first_seen = self._seen_at.get(oldest)
+        if first_seen is None or asyncio.get_running_loop().time() - first_seen >= HOLD_SECONDS:
+            return everything, False
+        return oldest, True
+
+    async def _fetch(self, stop: asyncio.Event, offset: int | None, wait: int) -> list[dict[str, Any]] | None:
+        """One getUpdates call that confirms everything below ``offset``; None if stopped."""
         request = asyncio.ensure_future(
-            bot.get_updates(
-                offset=self._offset,
-                timeout=self.poll_timeout,
-                limit=self.batch_limit,
-                allowed_updates=ALLOWED_UPDATES,
+            self.application.bot.get_updates(
+                offset=offset, timeout=wait, limit=self.batch_limit, allowed_updates=ALLOWED_UPDATES
             )
         )
-        stopped = asyncio.ensure_future(stop.wait())
-        done, _ = await asyncio.wait({request, stopped}, return_when=asyncio.FIRST_COMPLETED)
-        if request not in done:
-            # Abandoning a long poll is safe: it confirms nothing we have not committed.
-            request.cancel()
-            await asyncio.gather(request, return_exceptions=True)
+        # Abandoning a long poll is safe: it confirms nothing we have not committed.
+        await _first_of(request, stop.wait())
+        if request.cancelled():
             return None
-        stopped.cancel()
-        updates = request.result()
-        return [u.to_dict() for u in updates]
+        return [update.to_dict() for update in request.result()]
 
 
-def retry_seconds(error: RetryAfter) -> float:
-    """How long Telegram asked us to wait, in seconds (whatever PTB's int/timedelta mode)."""
-    with warnings.catch_warnings():  # PTB warns about its coming switch to timedelta
-        warnings.simplefilter("ignore", DeprecationWarning)
-        value = error.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+def _insert(chat: _Chat, item: inbox.InboxItem) -> None:
+    """Add an update to a chat's queue in update order (webhook deliveries may come out of
+    order), never ahead of a head already being tried."""
+    position = len(chat.queue)
+    floor = 1 if chat.task is not None else 0
+    while position > floor and chat.queue[position - 1].update_id > item.update_id:
+        position -= 1
+    chat.queue.insert(position, item)
 
 
 def _chat_id(payload: dict[str, Any]) -> int | None:
@@ -204,8 +576,12 @@ def _fatal_reason(error: BaseException) -> str:
     return "Telegram reports a conflict: another copy of this bot is polling, or a webhook is set"
 
 
-async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
+async def _first_of(*waits: Awaitable[Any], within: float | None = None) -> None:
+    """Wait until the first of ``waits`` ends (or ``within`` seconds pass); cancel the others."""
+    tasks = [asyncio.ensure_future(wait) for wait in waits]
     try:
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
-    except TimeoutError:
-        pass
+        await asyncio.wait(tasks, timeout=within, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
