@@ -16,14 +16,21 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
 from bot.localapi.records import ApiError, UploadedFile, _bad
 
-if TYPE_CHECKING:
-    from bot.localapi.api import LocalBotAPI
+
+class HttpApi(Protocol):
+    """What the HTTP side needs of the stand-in (bot/localapi/api.py): one request in, one answer out."""
+
+    def _handle_http(
+        self, target: str, content_type: str, body: bytes, client_gone: Callable[[], bool] | None = None
+    ) -> tuple[int, str, bytes]: ...
+
 
 # The whole stand-in logs under its package's name.
 _LOG = logging.getLogger("bot.localapi")
@@ -111,9 +118,7 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
 
-    def __init__(
-        self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], api: LocalBotAPI
-    ) -> None:
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], api: HttpApi) -> None:
         self.api = api
         self._connections: dict[socket.socket, threading.Thread] = {}
         self._connections_lock = threading.Lock()
