@@ -20,6 +20,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -27,12 +28,15 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from bot.app import running
 from bot.clock import FakeClock
+from bot.errors import BadInput
 from bot.localapi import BotMessage, LocalBotAPI
+from bot.parsing import parse_remind_args, parse_session_args, parse_zone_answer
 from tests.conftest import START, TOKEN, Harness, make_settings
 
 ANSWER_WINDOW = timedelta(hours=12)
 ASK_WINDOW = timedelta(minutes=30)
 USER = 1001
+BERLIN = ZoneInfo("Europe/Berlin")
 # Replies that each ask can read. Anything the model sends otherwise is a word no parser reads
 # (a letter before the digits: never a time, a date or a place).
 READABLE = {"zone": ("Lisbon", "Berlin"), "remind_time": ("21:15",), "session_time": ("thu 17:00",)}
@@ -67,9 +71,13 @@ class Model:
     def message(self, message_id: int, text: str, now: datetime, reply_to: int | None) -> None:
         short = len(text) <= 60 and len(text.split()) <= 6
         if self.ask and self.ask_until and now < self.ask_until and short and reply_to is None:
-            if text in READABLE[self.ask]:
+            reading = _reads_as(self.ask, text, now)
+            if reading is not None:
                 self.asked_replies.add(message_id)
-                self.ask = None
+                if reading == "asks again":  # a clock time: zones offered, the question stays
+                    self.asks(self.ask, now)
+                else:
+                    self.ask = None
                 return
             self.refused += 1
             self.journal[message_id] = (text, None)
@@ -82,6 +90,24 @@ class Model:
             self.journal[message_id] = (text, self.open_question)
         else:
             self.journal[message_id] = (text, None)
+
+
+def _reads_as(ask: str, text: str, now: datetime) -> str | None:
+    """Whether the parser for ``ask`` can read ``text`` (the parsers are not what is tested
+    here; which message reaches them is): "done", "asks again", or None for unreadable."""
+    try:
+        if ask == "zone":
+            guess = parse_zone_answer(text, now=now)
+            return "done" if guess.zone else "asks again"
+        if ask == "remind_time":
+            parse_remind_args(text.split())
+        else:
+            spec = parse_session_args(text.split(), local_now=now.astimezone(BERLIN))
+            if spec.action != "set":
+                return None
+    except BadInput:
+        return None
+    return "done"
 
 
 class ConversationMachine(RuleBasedStateMachine):
