@@ -41,6 +41,15 @@ def resources() -> Resources:
 # --- What must be noticed ----------------------------------------------------------------------
 
 MUST_MATCH = [
+    # Typos in short words, typed in a hurry (found by trying it as a person would).
+    ("i wnat to die", "en"),
+    ("i wamt to die", "en"),
+    ("i wan to die", "en"),
+    ("i wnat to end it", "en"),
+    ("i want to end my lfie", "en"),
+    ("kill my self", "en"),
+    ("I want to kill my self", "en"),
+    ("i will kill my self tonight", "en"),
     # English, plain
     ("I want to die", "en"),
     ("I want to just die", "en"),

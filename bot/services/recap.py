@@ -206,13 +206,15 @@ async def gather(
         )
         for e in flags
     )
-    answers: dict[int, list[Entry]] = {}  # delivery id -> its messages, in order
+    # (delivery id, prompt id) -> its messages, in order. The prompt is part of the key: after
+    # "Another question" one delivery carries answers to two questions, each under its own.
+    answers: dict[tuple[int, str | None], list[Entry]] = {}
     notes: list[Item] = []
     for entry in written:
         if entry.bring or entry.discussed_at is not None:
             continue  # shown among the flagged items, or discussed already
         if entry.delivery_id is not None:
-            answers.setdefault(entry.delivery_id, []).append(entry)
+            answers.setdefault((entry.delivery_id, entry.prompt_id), []).append(entry)
         else:
             notes.append(
                 Item(entry.id, (entry.id,), entry.written_at, None, _pieces([entry]), in_window_days([entry]))
