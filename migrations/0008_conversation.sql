@@ -4,7 +4,7 @@
 -- waiting_for 'answer': the open question, delivery_id, answered by plain messages until
 -- expires_at (12 hours after it was sent), or until it is skipped, snoozed, replaced, or a command
 -- starts something else. Any other value names a reply Between asked for (a zone, a city, a
--- reminder time, a pause date, a session time); expires_at is about 30 minutes after asking.
+-- reminder time, a pause date, a session time, what to bring); expires_at is about 30 minutes after asking.
 -- refused counts replies that could not be read: the ask stays open after the first.
 --
 -- people.awaiting and awaiting_since held the asks before; what they held is carried over, and
@@ -13,7 +13,7 @@
 CREATE TABLE conversations (
     user_id     INTEGER PRIMARY KEY REFERENCES people (user_id) ON DELETE CASCADE,
     waiting_for TEXT NOT NULL CHECK (waiting_for IN ('answer', 'zone', 'city', 'remind_time',
-                                                     'pause_date', 'session_time')),
+                                                     'pause_date', 'session_time', 'bring')),
     delivery_id INTEGER REFERENCES deliveries (id) ON DELETE CASCADE,
     opened_at   TEXT NOT NULL,
     expires_at  TEXT NOT NULL,

@@ -116,3 +116,61 @@ async def test_the_zone_question_ends_with_the_zone(harness):
     # Answered: "Lisbon" right after is a note, not a second zone.
     await alex.says("Lisbon")
     assert [e["text"] for e in await stored(harness)] == ["Lisbon"]
+
+
+async def test_a_telegram_reply_to_the_bots_own_question_is_the_reply_asked_for(harness):
+    alex = await onboarded(harness)
+    (listing,) = await alex.says("/remind")
+    (asked,) = await alex.presses(listing, "+ Add a time")
+    await alex.says("20:00", reply_to=asked.message_id)
+    assert await stored(harness) == []
+    (shown,) = await alex.says("/remind")
+    assert "20:00" in shown.visible
+
+
+async def test_bring_alone_asks_and_the_next_message_is_the_item(harness):
+    alex = await onboarded(harness)
+    await alex.says("/bring")
+    await alex.says("my sister and the holidays, and how much I dread the train ride there")
+    (item,) = await stored(harness)
+    assert item["kind"] == "bring" and item["bring"] == 1
+    await alex.says("just a note")
+    assert (await stored(harness))[-1]["bring"] == 0
+
+
+async def test_crisis_words_after_a_command_are_kept_and_answered_with_care(harness):
+    alex = await onboarded(harness)
+    replies = await alex.says("/mood 1 I want to die")
+    assert any("findahelpline" in m.visible or "emergency" in m.visible for m in replies)
+    (kept,) = await stored(harness)
+    assert kept["text"] == "/mood 1 I want to die"
+    async with harness.runtime.db.read() as conn:
+        async with conn.execute("SELECT count(*) FROM moods") as cur:
+            assert (await cur.fetchone())[0] == 0
+
+
+async def test_words_after_an_unknown_command_are_kept(harness):
+    alex = await onboarded(harness)
+    (answer,) = await alex.says("/sigh today was really hard and I cried at work")
+    assert "don't know that command" in answer.visible and "kept your message" in answer.visible
+    (kept,) = await stored(harness)
+    assert "cried at work" in kept["text"]
+
+
+async def test_after_another_question_each_answer_shows_under_its_own_question(harness):
+    alex = await onboarded(harness)
+    (prompt,) = await alex.says("/prompt")
+    first = prompt.visible.split("\n")[0]
+    await alex.says("R1 calm took a while")
+    await alex.presses(prompt, "Another question")
+    second = next(m for m in alex.messages() if m.message_id == prompt.message_id).visible.split("\n")[0]
+    await alex.says("R2 the cat")
+    assert first != second
+    lines = "\n".join(m.visible for m in await alex.says("/recap 7d")).split("\n")
+
+    def question_above(answer: str) -> str:
+        at = next(i for i, line in enumerate(lines) if answer in line)
+        return next(line for line in reversed(lines[:at]) if first[:25] in line or second[:25] in line)
+
+    assert first[:25] in question_above("R1")
+    assert second[:25] in question_above("R2")

@@ -10,7 +10,7 @@ from datetime import UTC
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
-from telegram.ext import Application, MessageHandler, filters
+from telegram.ext import Application, ApplicationHandlerStop, MessageHandler, filters
 
 from bot.context import BetweenContext
 from bot.errors import BadInput
@@ -45,15 +45,6 @@ async def _zone_answer(update: Update, context: BetweenContext) -> None:
     await onboarding.answer_zone(update, context, message.text)
 
 
-# The handler that acts on each reply Between asks for. Each raises BadInput when it cannot read
-# the reply, before anything changes.
-ASKS: dict[Ask, Callable[[Update, BetweenContext], Awaitable[None]]] = {
-    Ask.ZONE: _zone_answer,
-    Ask.CITY: _zone_answer,
-    Ask.REMIND_TIME: reminders.time_answer,
-    Ask.PAUSE_DATE: pause.pause_date_answer,
-    Ask.SESSION_TIME: sessions.time_answer,
-}
 # Longer than this, a message is words written instead of the reply asked for: it is kept as a
 # note and the ask stays open.
 REPLY_MAX_CHARS = 60
@@ -79,21 +70,55 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
     )
 
 
-def _may_be_reply(message: Message) -> bool:
-    """Whether a message can be the reply Between asked for: short plain text, not a Telegram
-    reply (that answers what it replies to)."""
+def _may_answer(ask: Ask, message: Message) -> bool:
+    """Whether a message can be the reply asked for: plain text, short (longer words are written
+    instead of the reply), except an item to bring, which may be as long as it needs to be."""
     text = message.text
-    return (
-        text is not None
-        and message.reply_to_message is None
-        and len(text) <= REPLY_MAX_CHARS
-        and len(text.split()) <= REPLY_MAX_WORDS
-    )
+    if text is None:
+        return False
+    return ask == Ask.BRING or (len(text) <= REPLY_MAX_CHARS and len(text.split()) <= REPLY_MAX_WORDS)
 
 
 async def command_started(update: Update, context: BetweenContext) -> None:
-    """Any command: Between stops waiting for an answer or a reply (services/conversation.py)."""
+    """Any command: Between stops waiting for an answer or a reply (services/conversation.py).
+
+    Words after a command that suggest crisis come first: they are kept as written and answered
+    with care and resources, and the command is not run (its answer would be about a zone or a
+    mood). /bring keeps its words and answers a crisis itself.
+    """
     await conversation.command_started(context.db, user_id(update))
+    message = update.message
+    assert message is not None and message.text is not None
+    name, _, words = message.text.partition(" ")
+    if words.strip() and name.split("@")[0] != "/bring" and suggests_crisis(context, words):
+        await keep_words(update, context)
+        await send_crisis_resources(update, context)
+        raise ApplicationHandlerStop
+
+
+async def keep_words(update: Update, context: BetweenContext) -> bool:
+    """Keep a message as a free note, exactly as written (a command's words that must not be
+    lost). False if it was kept before (a redelivery)."""
+    message = update.message
+    assert message is not None and message.text is not None
+    now = context.clock.now()
+    kept = await journal.keep(
+        context.db,
+        NewEntry(
+            user_id=user_id(update),
+            chat_id=message.chat_id,
+            message_id=message.message_id,
+            kind="text",
+            text=message.text,
+            file_id=None,
+            written_at=message.date.astimezone(UTC) if message.date else now,
+        ),
+        reply_to_message_id=None,
+        language_code=language(update),
+        now=now,
+        link_to_prompt=False,
+    )
+    return kept.new
 
 
 def classify(message: Message) -> tuple[str, str | None, str | None] | None:
@@ -129,11 +154,14 @@ async def on_message(update: Update, context: BetweenContext) -> None:
     now = context.clock.now()
     refused: BadInput | None = None
     still_asking = False
-    ask = (
-        None
-        if crisis or not _may_be_reply(message)
-        else await conversation.pending_ask(context.db, owner, now)
-    )
+    ask = None
+    if not crisis and message.text is not None:
+        # A Telegram reply to a question answers the question; a reply to anything else (the
+        # bot's own "which time?") may be the reply asked for.
+        replying_to = message.reply_to_message.message_id if message.reply_to_message else None
+        ask = await conversation.pending_ask(context.db, owner, now, replying_to=replying_to)
+        if ask is not None and not _may_answer(ask, message):
+            ask = None
     if ask is not None:
         try:
             await ASKS[ask](update, context)
@@ -243,6 +271,13 @@ async def bring_button(update: Update, context: BetweenContext, query: CallbackQ
         await drop_buttons(query)
 
 
+async def bring_answer(update: Update, context: BetweenContext) -> None:
+    """The next message after /bring alone: the item to bring."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    await _bring(update, context, message.text.strip(), answered=True)
+
+
 async def bring_command(update: Update, context: BetweenContext) -> None:
     """/bring TEXT adds an item for the next session; /bring as a reply flags that message."""
     message = update.effective_message
@@ -253,16 +288,27 @@ async def bring_command(update: Update, context: BetweenContext) -> None:
     if not text:
         target = message.reply_to_message
         if target is None:
-            raise BadInput("bring_empty")
+            # What to bring comes in the next message.
+            await conversation.ask(context.db, owner, Ask.BRING, now, language(update))
+            await reply(update, context.renderer.bad_input(BadInput("bring_empty")))
+            return
         if not await journal.flag_message(context.db, owner, message.chat_id, target.message_id):
             raise BadInput("bring_not_kept")
         await reply(update, context.renderer.line("flagged"))
         return
+    await _bring(update, context, text)
+
+
+async def _bring(update: Update, context: BetweenContext, text: str, *, answered: bool = False) -> None:
+    """Keep ``text`` as an item for the next session (``answered``: it answers /bring alone)."""
+    message = update.effective_message
+    assert message is not None
+    now = context.clock.now()
     crisis = suggests_crisis(context, text)
     kept = await journal.keep(
         context.db,
         NewEntry(
-            user_id=owner,
+            user_id=user_id(update),
             chat_id=message.chat_id,
             message_id=message.message_id,
             kind="bring",
@@ -275,9 +321,22 @@ async def bring_command(update: Update, context: BetweenContext) -> None:
         language_code=language(update),
         now=now,
         link_to_prompt=False,
+        answers=Ask.BRING if answered else None,
     )
     if not kept.new:
         return
     if crisis:
         await send_crisis_resources(update, context)
     await reply(update, context.renderer.line("brought"))
+
+
+# The handler that acts on each reply Between asks for. Each raises BadInput when it cannot read
+# the reply, before anything changes.
+ASKS: dict[Ask, Callable[[Update, BetweenContext], Awaitable[None]]] = {
+    Ask.ZONE: _zone_answer,
+    Ask.CITY: _zone_answer,
+    Ask.REMIND_TIME: reminders.time_answer,
+    Ask.PAUSE_DATE: pause.pause_date_answer,
+    Ask.SESSION_TIME: sessions.time_answer,
+    Ask.BRING: bring_answer,
+}

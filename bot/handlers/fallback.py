@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import BetweenContext
+from bot.handlers.answering import keep_words
 from bot.views.replies import reply
 
 
@@ -16,8 +17,15 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
 
 
 async def unknown_command(update: Update, context: BetweenContext) -> None:
-    """A command Between does not have: say so and point to /help."""
-    await reply(update, context.renderer.line("unknown_command"))
+    """A command Between does not have: say so and point to /help. Words written after it
+    ("/sigh today was hard") are kept as a note: nothing a person writes is lost."""
+    message = update.message
+    words = message.text.partition(" ")[2].strip() if message and message.text else ""
+    text = context.renderer.line("unknown_command")
+    if words:
+        await keep_words(update, context)
+        text += " " + context.renderer.line("kept_as_note")
+    await reply(update, text)
 
 
 async def stale_button(update: Update, context: BetweenContext) -> None:

@@ -22,7 +22,7 @@ from enum import StrEnum
 
 import aiosqlite
 
-from bot.store import conversations, people
+from bot.store import conversations, deliveries, people
 from bot.store.db import Database
 
 ANSWER = "answer"
@@ -42,14 +42,20 @@ class Ask(StrEnum):
     REMIND_TIME = "remind_time"
     PAUSE_DATE = "pause_date"
     SESSION_TIME = "session_time"
+    BRING = "bring"  # after /bring alone: the item to bring (any length)
 
 
-async def pending_ask(db: Database, user_id: int, now: datetime) -> Ask | None:
-    """The reply Between is waiting for from this person now, if any."""
+async def pending_ask(
+    db: Database, user_id: int, now: datetime, *, replying_to: int | None = None
+) -> Ask | None:
+    """The reply Between is waiting for from this person now, if any. A Telegram reply to a
+    question (``replying_to`` a prompt's message) answers that question instead."""
     async with db.read() as conn:
         waiting = await conversations.get(conn, user_id)
-    if waiting is None or waiting.waiting_for == ANSWER or waiting.expires_at <= now:
-        return None
+        if waiting is None or waiting.waiting_for == ANSWER or waiting.expires_at <= now:
+            return None
+        if replying_to is not None and await deliveries.by_message(conn, user_id, replying_to):
+            return None
     return Ask(waiting.waiting_for)
 
 

@@ -29,13 +29,17 @@ async def keep(
     language_code: str | None,
     now: datetime,
     link_to_prompt: bool = True,
+    answers: conversation.Ask | None = None,
 ) -> Kept:
     """Store a message once, linked to the prompt it answers (if any), in one transaction.
 
-    ``link_to_prompt`` False keeps it unlinked (a /bring item is never an answer).
+    ``link_to_prompt`` False keeps it unlinked (a /bring item is never an answer). ``answers``:
+    the message is the reply Between asked for (what to bring), which it closes.
     """
     async with db.transaction() as conn:
         await people.ensure(conn, message.user_id, language_code, now)
+        if answers is not None:
+            await conversation.replied(conn, message.user_id, answers)
         delivery = None
         if reply_to_message_id is not None and link_to_prompt:
             delivery = await deliveries.by_message(conn, message.user_id, reply_to_message_id)
