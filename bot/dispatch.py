@@ -344,7 +344,9 @@ class Dispatcher:
             ended = await people.pauses_ended(conn, now, BATCH)
             for person in ended:
                 await people.clear_pause(conn, person.user_id, now)
-                await rearm(conn, person.user_id, now)
+                # From the pause's end, not from now: a reminder due at that very instant (the
+                # wake-up is timed for it, and may come a moment late) is the first to go.
+                await rearm(conn, person.user_id, now, since=person.paused_until)
         for person in ended:
             report.resumed += 1
             if not person.active:
