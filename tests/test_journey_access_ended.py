@@ -213,3 +213,18 @@ async def test_the_end_of_a_pause_says_nothing_once_access_ended(api, clock, tmp
         report = await harness.at(datetime(2026, 11, 24, 19, 0, tzinfo=UTC))
         assert (report.sent, report.held) == (0, 1)
         assert len(alex.messages()) == before  # no "reminders are on again", no prompt
+
+
+def test_who_may_use_the_bot() -> None:
+    from bot.config import Settings
+    from bot.services.access import may_use
+
+    open_bot = Settings(token=None)
+    assert may_use(open_bot, ALEX, admitted=False)
+    listed_only = Settings(token=None, allowed_users=frozenset({SAM}))
+    assert may_use(listed_only, SAM, admitted=False)
+    assert not may_use(listed_only, ALEX, admitted=False)
+    assert may_use(listed_only, ALEX, admitted=True)  # an invite lets them in whatever the list
+    invites_only = Settings(token=None, invite_only=True)
+    assert not may_use(invites_only, SAM, admitted=False)
+    assert may_use(invites_only, SAM, admitted=True)
