@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 class Outcome(enum.Enum):
     """What to do with one due prompt. The values of the last three are delivery states."""
 
-    HOLD = "held"  # the person cannot be prompted now (no zone, inactive, paused)
+    HOLD = "held"  # the person cannot be prompted now (no zone, inactive, paused, no access)
     MISSED = "missed"  # due longer ago than the grace window: recorded, never sent
     SKIPPED = "skipped"  # the person already has a prompt from this wake-up: one each
     CLAIMED = "claimed"  # to be sent now
@@ -32,8 +32,9 @@ def claim_outcome(
 ) -> Outcome:
     """Decide what becomes of a prompt due at ``due_at``, found by a wake-up at ``now``.
 
-    ``on_hold``: the person cannot be prompted now (no zone, inactive or paused). ``served``: the
-    person already has a prompt from this wake-up (claimed or being sent). In this order: a
+    ``on_hold``: the person cannot be prompted now (no zone, inactive, paused, or may no longer
+    use the bot). ``served``: the person already has a prompt from this wake-up (claimed or
+    being sent). In this order: a
     prompt on hold is held however late it is; one due more than ``grace`` before ``now`` is
     missed (a prompt due exactly ``grace`` ago still goes); one for a person already served is
     skipped, so several due at once become one prompt; anything else is claimed.

@@ -34,16 +34,19 @@ from telegram.ext import Application
 
 from bot.claiming import Outcome, claim_outcome
 from bot.clock import Clock
+from bot.config import Settings
 from bot.prompts import Catalogue, Situation
 from bot.render import Renderer
 from bot.schedule import next_due
 from bot.services import recap as recap_service
 from bot.services import sessions as session_rules
+from bot.services.access import may_use
 from bot.services.prompting import choose_for, mark_sent, situation_for
 from bot.services.reminders import fire_after, rearm
 from bot.store import deliveries, people, reminders, sessions
 from bot.store.db import Database
 from bot.store.deliveries import Delivery
+from bot.store.people import Person
 from bot.timezones import zone_from_name
 from bot.views.prompt import prompt_message
 from bot.views.recap import send_recap
@@ -94,6 +97,7 @@ class Dispatcher:
         *,
         grace: timedelta,
         recap_lead: timedelta,
+        settings: Settings | None = None,
     ) -> None:
         self.application = application
         self.db = db
@@ -102,7 +106,27 @@ class Dispatcher:
         self.catalogue = catalogue
         self.grace = grace
         self.recap_lead = recap_lead
+        self._settings = settings
         self._lock = asyncio.Lock()
+
+    def may_use(self, user_id: int, *, admitted: bool) -> bool:
+        """Whether the person may still use the bot: someone taken off the allowed list gets no
+        prompt and no recap (bot/services/access.py). The settings are the Application's unless
+        given."""
+        settings = self._settings
+        if settings is None and self.application is not None:
+            resources = self.application.bot_data.get("resources")
+            settings = resources.settings if resources is not None else None
+        return settings is None or may_use(settings, user_id, admitted=admitted)
+
+    def _held(self, person: Person | None, now: datetime) -> bool:
+        """Whether no prompt may go to this person now (see claiming.Outcome.HOLD)."""
+        return (
+            person is None
+            or not person.active
+            or person.paused(now)
+            or not self.may_use(person.user_id, admitted=person.admitted)
+        )
 
     async def tick(self) -> TickReport:
         """Do everything that is due now. Safe to call at any time, any number of times."""
@@ -161,9 +185,15 @@ class Dispatcher:
 
         async with self.db.transaction() as conn:
             for leftover in await deliveries.claimed(conn, BATCH) if leftovers else ():
-                outcome = outcome_for(leftover.due_at, leftover.user_id)
+                person = await people.get(conn, leftover.user_id)
+                on_hold = self._held(person, now)
+                outcome = outcome_for(leftover.due_at, leftover.user_id, on_hold=on_hold)
                 if outcome is Outcome.CLAIMED:
                     to_send[leftover.user_id] = leftover
+                elif outcome is Outcome.HOLD:
+                    # Not sent to someone who cannot be prompted now, nor kept for later.
+                    await deliveries.mark(conn, leftover.id, "skipped")
+                    report.held += 1
                 else:
                     await deliveries.mark(conn, leftover.id, outcome.value)
                     report.tally(outcome)
@@ -171,9 +201,17 @@ class Dispatcher:
             for item in due:
                 reminder = item.reminder
                 assert reminder.next_due is not None
-                on_hold = item.zone is None or not item.active or item.paused(now)
+                on_hold = (
+                    item.zone is None
+                    or not item.active
+                    or item.paused(now)
+                    or not self.may_use(reminder.user_id, admitted=item.admitted)
+                )
                 # A reminder on hold is held however late it is, so neither its zone nor its latest
-                # due instant (the one missed ones coalesce into) is worked out.
+                # due instant (the one missed ones coalesce into) is worked out. It moves on to its
+                # next due instant (or waits for a change), and records nothing: for someone whose
+                # access ended, nothing piles up, and if they are let in again their reminders
+                # go on from then.
                 zone = None if on_hold or item.zone is None else zone_from_name(item.zone)
                 latest = reminder.next_due
                 if zone is not None:
@@ -213,8 +251,7 @@ class Dispatcher:
                 else:
                     report.tally(outcome)
             for snooze in await deliveries.due_snoozes(conn, now, BATCH):
-                person = await people.get(conn, snooze.user_id)
-                on_hold = person is None or not person.active or person.paused(now)
+                on_hold = self._held(await people.get(conn, snooze.user_id), now)
                 outcome = outcome_for(snooze.due_at, snooze.user_id, on_hold=on_hold)
                 if outcome is Outcome.HOLD:
                     # Dropped: a snooze is not kept until the person can be prompted again.
@@ -317,8 +354,8 @@ class Dispatcher:
             assert plan.recap_due is not None
             async with self.db.read() as conn:
                 person = await people.get(conn, plan.user_id)
-            if person is None or not person.active or person.paused(now):
-                continue
+            if self._held(person, now):
+                continue  # paused, unreachable, or may no longer use the bot
             if now - plan.recap_due > self.grace or plan.next_at <= now:
                 continue  # too late to help (after downtime): the person can still ask /recap
             async with self.db.transaction() as conn:
@@ -344,10 +381,12 @@ class Dispatcher:
             ended = await people.pauses_ended(conn, now, BATCH)
             for person in ended:
                 await people.clear_pause(conn, person.user_id, now)
-                await rearm(conn, person.user_id, now)
+                # From the pause's end, not from now: a reminder due at that very instant (the
+                # wake-up is timed for it, and may come a moment late) is the first to go.
+                await rearm(conn, person.user_id, now, since=person.paused_until)
         for person in ended:
             report.resumed += 1
-            if not person.active:
+            if not person.active or not self.may_use(person.user_id, admitted=person.admitted):
                 continue
             try:
                 await self.application.bot.send_message(

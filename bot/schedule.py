@@ -26,6 +26,7 @@ WEEKENDS: frozenset[int] = frozenset({5, 6})
 # non-empty weekday set has a selected day in every 7 consecutive dates; 16 leaves room for a
 # whole skipped calendar day (Pacific/Apia skipped 30 December 2011).
 _SEARCH_DAYS = 16
+_RESOLUTION = timedelta(microseconds=1)  # the smallest step between two datetimes
 
 
 def _require_aware(name: str, value: datetime) -> None:
@@ -103,6 +104,19 @@ def next_due(after: datetime, at: time, days: frozenset[int], zone: tzinfo) -> d
             if candidate > after:
                 return candidate
     raise ValueError(f"{zone!r} skips every selected day after {after.isoformat()}")
+
+
+def first_due_from(start: datetime, at: time, days: frozenset[int], zone: tzinfo) -> datetime:
+    """The first instant at or after ``start`` at which the reminder fires.
+
+    Where :func:`next_due` continues a series (strictly after the last instant), this begins one
+    at an instant that is not itself a firing: the end of a pause. A reminder due at that very
+    instant fires (a Berlin 00:00 reminder when a pause "until" that date ends, or one in the gap
+    that swallows Santiago's midnight). Instants are exact to the microsecond, so "strictly after
+    one microsecond earlier" is "at or after".
+    """
+    _require_aware("start", start)
+    return next_due(start - _RESOLUTION, at, days, zone)
 
 
 def occurrences(

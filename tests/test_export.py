@@ -487,7 +487,8 @@ async def test_admission_comes_from_this_installation_never_from_the_file(db, tm
     out = io.StringIO()
     assert await run_import(settings, source, out=out, err=io.StringIO()) == 0
     assert "once they open an invite link" in out.getvalue()
-    assert await check(db, settings, 1001, "de", None, NOW) is Access.REFUSED
+    # Not let in; their data is here, so they may take it or erase it, and nothing else.
+    assert await check(db, settings, 1001, "de", None, NOW) is Access.ENDED
     async with db.transaction() as conn:
         await invites.add(conn, "code-for-1001", 1, None, NOW)
     assert await check(db, settings, 1001, "de", "code-for-1001", NOW) is Access.ALLOWED

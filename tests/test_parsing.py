@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -23,8 +23,11 @@ from bot.parsing import (
     parse_pause_args,
     parse_recap_window,
     parse_remind_args,
+    parse_session_args,
+    parse_zone_answer,
 )
 from bot.schedule import ALL_DAYS, WEEKDAYS, WEEKENDS
+from bot.services.mood import parse_mood
 
 TODAY = date(2026, 11, 20)  # a Friday
 LONG = "9" * 201
@@ -548,3 +551,56 @@ def test_refusals_do_not_echo_input_in_their_repr() -> None:
     with pytest.raises(BadInput) as caught:
         parse_days("my secret")
     assert "secret" not in repr(caught.value)
+
+
+# --- digits that are not plain ASCII -----------------------------------------------------------
+
+# str.isdigit() says yes to all of these, int() to only some: superscripts and circled numbers
+# (NFKC turns them into plain digits), full-width and other scripts' digits (int() reads them),
+# and digits that neither NFKC nor int() knows (Ethiopic "፩", Kharosthi "𐩀").
+ODD_DIGITS = ("²", "²⁰", "₄", "④", "⑴", "⒈", "፩", "፩፪", "𐩀", "४", "４", "𝟒", "٣", "Ⅳ", "½")
+DIGIT_SHAPES = (
+    "{d}", "{d}:00", "1{d}:30", "{d}pm", "{d}{d}{d}{d}", "tue {d}", "tue 17:00 {d}", "{d}d",
+    "until {d}.12", "{d}.{d}", "{d} {d}", "{d}h", "{d}/{d}/20{d}{d}", "UTC+{d}", "{d}:30 pm",
+)  # fmt: skip
+
+
+_NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+EVERY_READER: tuple[Callable[[str], object], ...] = (
+    parse_clock_time,
+    parse_duration,
+    lambda text: parse_date(text, today=TODAY),
+    lambda text: parse_remind_args(text.split()),
+    lambda text: parse_pause_args(text.split(), today=TODAY),
+    lambda text: parse_recap_window(text.split(), today=TODAY),
+    lambda text: parse_session_args(text.split(), local_now=_NOW.replace(tzinfo=None)),
+    lambda text: parse_zone_answer(text, now=_NOW),
+    parse_mood,
+)
+
+
+@pytest.mark.parametrize("digit", ODD_DIGITS)
+def test_odd_digits_get_a_value_or_a_refusal_never_a_crash(digit: str) -> None:
+    for shape in DIGIT_SHAPES:
+        for read in EVERY_READER:
+            try:
+                read(shape.format(d=digit))
+            except BadInput:
+                pass
+
+
+def test_odd_digits_read_as_what_they_show_or_are_refused() -> None:
+    # Full-width and other scripts' digits are digits; a superscript is not a mood.
+    assert parse_mood("４") == 4
+    assert parse_mood("٤") == 4
+    for lookalike in ("²", "④", "፩", "½"):
+        with pytest.raises(BadInput) as caught:
+            parse_mood(lookalike)
+        assert caught.value.code == "mood_invalid"
+    # Times are read after NFKC, as everywhere: "²⁰:00" and "２０：００" are 20:00.
+    assert parse_remind_args(["²⁰:00"]) == [(time(20, 0), ALL_DAYS)]
+    assert parse_remind_args(["２０：００"]) == [(time(20, 0), ALL_DAYS)]
+    # "፩" is a digit to str.isdigit() only: refused, where it used to reach int().
+    for args in (["tue", "፩"], ["፩"], ["tue", "17:00", "፩"]):
+        with pytest.raises(BadInput):
+            parse_session_args(args, local_now=datetime(2026, 11, 20, 9, 0))

@@ -14,6 +14,7 @@ from bot.clock import FakeClock, SystemClock
 from bot.schedule import (
     ALL_DAYS,
     WEEKDAYS,
+    first_due_from,
     local_instant,
     next_due,
     occurrences,
@@ -389,6 +390,47 @@ def test_a_pause_until_a_date_ends_when_that_local_day_starts(
     assert start_of_day(day, ZoneInfo(zone)) == expected
     assert wall(expected, ZoneInfo(zone)).date() == day
     assert wall(expected - SECOND, ZoneInfo(zone)).date() < day
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "at"),
+    [
+        ("Europe/Berlin", date(2026, 11, 26), time(0, 0)),
+        ("America/Santiago", date(2027, 9, 5), time(0, 0)),  # midnight is skipped: 01:00 local
+        ("America/Santiago", date(2027, 9, 5), time(0, 30)),  # in the same gap
+        ("America/Havana", date(2026, 3, 8), time(0, 0)),
+        ("America/Nuuk", date(2026, 3, 29), time(0, 0)),
+    ],
+)
+def test_a_reminder_due_when_a_pause_ends_is_the_first_after_it(zone: str, day: date, at: time) -> None:
+    tz = ZoneInfo(zone)
+    end = pause_end_for_date(day, tz)
+    assert local_instant(day, at, tz) == end  # the reminder is due at the very instant
+    assert first_due_from(end, at, ALL_DAYS, tz) == end
+    assert first_due_from(end - SECOND, at, ALL_DAYS, tz) == end
+    # The series then goes on strictly after it, once a day.
+    following = next_due(end, at, ALL_DAYS, tz)
+    assert wall(following, tz).date() == day + timedelta(days=1)
+    assert first_due_from(end + timedelta(microseconds=1), at, ALL_DAYS, tz) == following
+
+
+@given(
+    zone=st.sampled_from(["Europe/Berlin", "America/Santiago", "America/Havana", "Asia/Kathmandu"]),
+    day=st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)),
+    at=st.times().map(lambda t: t.replace(second=0, microsecond=0)),
+    shift=st.sampled_from([timedelta(0), -SECOND, timedelta(microseconds=1), timedelta(hours=7)]),
+)
+@settings(max_examples=300, deadline=None)
+def test_first_due_from_includes_its_start(zone: str, day: date, at: time, shift: timedelta) -> None:
+    tz = ZoneInfo(zone)
+    due = local_instant(day, at, tz)
+    start = due + shift
+    first = first_due_from(start, at, ALL_DAYS, tz)
+    if shift == timedelta(0):
+        assert first == due  # a start that is itself a firing instant is the first
+    else:
+        assert first == next_due(start, at, ALL_DAYS, tz)
+    assert first >= start
 
 
 def test_fake_clock_moves_only_when_told() -> None:

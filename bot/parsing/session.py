@@ -166,7 +166,8 @@ def parse_session_args(args: list[str], *, local_now: datetime) -> SessionSpec:
             day = _day(words, at, local_now)
         except BadInput:
             # "tue 5": the 5 was meant as a time, but morning or evening is a guess.
-            bare = [w for w in words if w.isdigit() and int(w) <= 23]
+            # isdecimal(), not isdigit(): int() refuses digits such as "፩" that NFKC keeps.
+            bare = [w for w in words if w.isdecimal() and int(w) <= 23]
             if at is None and bare:
                 raise BadInput("time_ambiguous", text=bare[-1]) from None
             # "31/02" is a date that does not exist; "someday maybe" is not a date at all.

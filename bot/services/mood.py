@@ -14,10 +14,11 @@ MOOD_BUTTON_LIFETIME = timedelta(hours=12)
 
 
 def parse_mood(text: str) -> int:
-    """A mood score 1..5 as typed after /mood."""
+    """A mood score 1..5 as typed after /mood: in any script's digits ("4", a full-width "４",
+    an Arabic-Indic "٤"), not as a superscript or a circled number, which only look like one."""
     cleaned = text.strip()
-    # isascii(): "²" is a digit to str.isdigit() but not to int().
-    if cleaned.isascii() and cleaned.isdigit() and int(cleaned) in MOOD_SCORES:
+    # isdecimal(), not isdigit(): "²" and "①" are digits to isdigit() but int() refuses them.
+    if cleaned.isdecimal() and int(cleaned) in MOOD_SCORES:
         return int(cleaned)
     raise BadInput("mood_invalid", text=cleaned[:30])
 

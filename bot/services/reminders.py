@@ -10,7 +10,7 @@ import aiosqlite
 
 from bot.errors import BadInput
 from bot.parsing import MAX_REMINDERS
-from bot.schedule import next_due, pause_end_for_date, pause_end_for_duration
+from bot.schedule import first_due_from, next_due, pause_end_for_date, pause_end_for_duration
 from bot.services import conversation
 from bot.services.conversation import Ask
 from bot.store import people, reminders
@@ -31,23 +31,42 @@ class Holder(Protocol):
 
 
 def fire_after(
-    person: Holder, reminder: Reminder | tuple[time, frozenset[int]], now: datetime
+    person: Holder,
+    reminder: Reminder | tuple[time, frozenset[int]],
+    now: datetime,
+    *,
+    since: datetime | None = None,
 ) -> datetime | None:
-    """When a reminder should next fire for this person, or None while it must be held."""
+    """When a reminder should next fire for this person, or None while it must be held.
+
+    Normally the first instant after ``now``. A pause ends at ``paused_until``, and a reminder
+    due at that very instant is the first one it lets through, so while paused the search starts
+    at the pause's end and includes it. ``since`` (at or before ``now``): the instant a pause
+    ended, for the dispatcher, which ends it at that instant or a moment later; reminders due
+    from then on stand, and the claim sends the latest within the grace window or records it as
+    missed.
+    """
     if person.zone is None or not person.active or person.paused_indefinitely:
         return None
     at, days = (reminder.at, reminder.days) if isinstance(reminder, Reminder) else reminder
-    start = max(now, person.paused_until) if person.paused_until else now
-    return next_due(start, at, days, zone_from_name(person.zone))
+    zone = zone_from_name(person.zone)
+    if person.paused_until is not None and person.paused_until > now:
+        return first_due_from(person.paused_until, at, days, zone)
+    if since is not None:
+        return first_due_from(since, at, days, zone)
+    return next_due(now, at, days, zone)
 
 
-async def rearm(conn: aiosqlite.Connection, user_id: int, now: datetime) -> None:
-    """Recompute every reminder of the person from their current zone, pause and state."""
+async def rearm(
+    conn: aiosqlite.Connection, user_id: int, now: datetime, *, since: datetime | None = None
+) -> None:
+    """Recompute every reminder of the person from their current zone, pause and state
+    (``since``: the instant their pause ended; see :func:`fire_after`)."""
     person = await people.get(conn, user_id)
     if person is None:
         return
     for reminder in await reminders.for_person(conn, user_id):
-        await reminders.set_next_due(conn, reminder.id, fire_after(person, reminder, now))
+        await reminders.set_next_due(conn, reminder.id, fire_after(person, reminder, now, since=since))
 
 
 async def require_person_with_zone(conn: aiosqlite.Connection, user_id: int) -> Person:

@@ -7,7 +7,6 @@ from datetime import datetime
 import aiosqlite
 
 from bot.store.codec import instant_to_db
-from bot.store.db import fetch_one
 
 
 async def add(
@@ -38,9 +37,3 @@ async def admit(conn: aiosqlite.Connection, user_id: int, language_code: str | N
         " VALUES (?, ?, ?, ?, 1) ON CONFLICT (user_id) DO UPDATE SET admitted = 1",
         (user_id, language_code, stamp, stamp),
     )
-
-
-async def is_admitted(conn: aiosqlite.Connection, user_id: int) -> bool:
-    """Whether the person came in through an invite."""
-    row = await fetch_one(conn, "SELECT admitted FROM people WHERE user_id = ?", (user_id,))
-    return bool(row and row[0])

@@ -23,6 +23,7 @@ class Person:
     paused_indefinitely: bool = False
     active: bool = True
     mood_with_prompts: bool = False
+    admitted: bool = False  # came in through an invite link
 
     def paused(self, now: datetime) -> bool:
         """Whether reminders are on hold at ``now``."""
@@ -43,6 +44,7 @@ def _person(row: aiosqlite.Row) -> Person:
         paused_indefinitely=bool(row["paused_indefinitely"]),
         active=bool(row["active"]),
         mood_with_prompts=bool(row["mood_with_prompts"]),
+        admitted=bool(row["admitted"]),
     )
 
 

@@ -43,6 +43,7 @@ class DueReminder:
     paused_until: datetime | None
     paused_indefinitely: bool
     active: bool
+    admitted: bool = False  # the person came in through an invite link
 
     def paused(self, now: datetime) -> bool:
         """Whether the person's reminders are on hold at ``now``."""
@@ -112,7 +113,7 @@ async def due(conn: aiosqlite.Connection, now: datetime, limit: int) -> list[Due
     """Reminders whose next due instant has come, oldest first (served by reminders_due)."""
     rows = await fetch_all(
         conn,
-        "SELECT r.*, p.zone, p.paused_until, p.paused_indefinitely, p.active"
+        "SELECT r.*, p.zone, p.paused_until, p.paused_indefinitely, p.active, p.admitted"
         " FROM reminders AS r JOIN people AS p ON p.user_id = r.user_id"
         " WHERE r.next_due <= ? ORDER BY r.next_due LIMIT ?",
         (instant_to_db(now), limit),
@@ -124,6 +125,7 @@ async def due(conn: aiosqlite.Connection, now: datetime, limit: int) -> list[Due
             paused_until=instant_from_db(row["paused_until"]),
             paused_indefinitely=bool(row["paused_indefinitely"]),
             active=bool(row["active"]),
+            admitted=bool(row["admitted"]),
         )
         for row in rows
     ]
