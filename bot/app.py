@@ -136,6 +136,7 @@ class Runtime:
             resources.catalogue,
             grace=settings.grace,
             recap_lead=settings.recap_lead,
+            settings=settings,
         )
         self.timer = DispatchTimer(self.dispatcher, app.job_queue)
 

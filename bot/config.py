@@ -164,7 +164,7 @@ def _parse_ids(text: str) -> frozenset[int]:
     for part in text.replace(" ", "").split(","):
         if not part:
             continue
-        if not part.isdigit():
+        if not (part.isascii() and part.isdigit()):
             raise ConfigError(
                 f"BETWEEN_ALLOWED_USERS must be Telegram user ids separated by commas, not {part!r}"
             )

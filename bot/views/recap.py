@@ -161,11 +161,9 @@ def left_out(markup: InlineKeyboardMarkup) -> set[int]:
     for row in markup.inline_keyboard:
         for button in row:
             toggle = unpack(str(button.callback_data))
-            if (
-                toggle
-                and toggle.action == Action.RECAP_TOGGLE
-                and len(toggle.args) == 3
-                and toggle.args[2] == "0"
-            ):
-                keys.add(int(toggle.args[0]))
+            if toggle is None or toggle.action != Action.RECAP_TOGGLE or toggle.args[2:] != ("0",):
+                continue
+            key = toggle.number(0)
+            if key is not None:
+                keys.add(key)
     return keys
