@@ -31,6 +31,7 @@ from bot.handlers import (
     settings,
 )
 from bot.handlers.errors import on_error
+from bot.i18n import available
 from bot.intake import Intake
 from bot.prompts import load_catalogue
 from bot.ratelimit import TelegramRateLimiter
@@ -86,7 +87,7 @@ def build_application(settings: Settings, *, db: Database, clock: Clock) -> Betw
         settings=settings,
         db=db,
         clock=clock,
-        renderer=Renderer(),
+        renderer=Renderer(language=settings.default_language),
         catalogue=load_catalogue(*([settings.prompts_dir] if settings.prompts_dir else [])),
         detector=CrisisDetector.default(),
         crisis_resources=load_resources(settings.crisis_resources),
@@ -110,11 +111,20 @@ def registered_commands(app: BetweenApp) -> list[str]:
 
 
 async def register_commands(app: BetweenApp) -> None:
-    """Publish the command menu (setMyCommands): every command that has a handler."""
-    renderer: Renderer = app.bot_data["resources"].renderer
-    await app.bot.set_my_commands(
-        [BotCommand(name, renderer.label(f"cmd_{name}")) for name in registered_commands(app)]
-    )
+    """Publish the command menu (setMyCommands) and the bot's descriptions in every language
+    Between speaks, for Telegram to show by each person's app language; without a language code,
+    in the operator's default language."""
+    default: Renderer = app.bot_data["resources"].renderer
+    names = registered_commands(app)
+    for code in ["", *(language for language in available() if len(language) == 2)]:
+        renderer = default.speaking(code or None)
+        await app.bot.set_my_commands(
+            [BotCommand(name, renderer.label(f"cmd_{name}")) for name in names], language_code=code or None
+        )
+        await app.bot.set_my_description(renderer.label("bot_description"), language_code=code or None)
+        await app.bot.set_my_short_description(
+            renderer.label("bot_short_description"), language_code=code or None
+        )
 
 
 class Runtime:
