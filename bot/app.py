@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from telegram import BotCommand
 from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes
 
 from bot.clock import Clock, SystemClock
@@ -21,6 +20,7 @@ from bot.handlers import (
     answering,
     data_rights,
     fallback,
+    language,
     mood,
     onboarding,
     pause,
@@ -39,7 +39,7 @@ from bot.render import Renderer
 from bot.safety import CrisisDetector, load_resources
 from bot.store.db import Database
 from bot.store.migrate import migrate
-from bot.views.menu import MENU
+from bot.views.menu import MENU, menu_commands
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 # after access. To add a command: a function in its journey's module, registered in that
 # module's add_handlers, and its name in bot/views/menu.py (the command menu and /help).
 JOURNEYS = (
+    language,  # the person's language (first, so even a refusal is in it), /language
     access,  # private chats only, who may use the bot, welcome back
     onboarding,  # /start, /timezone, /help
     settings,  # /settings
@@ -116,11 +117,9 @@ async def register_commands(app: BetweenApp) -> None:
     in the operator's default language."""
     default: Renderer = app.bot_data["resources"].renderer
     names = registered_commands(app)
-    for code in ["", *(language for language in available() if len(language) == 2)]:
+    for code in ["", *(spoken for spoken in available() if len(spoken) == 2)]:
         renderer = default.speaking(code or None)
-        await app.bot.set_my_commands(
-            [BotCommand(name, renderer.label(f"cmd_{name}")) for name in names], language_code=code or None
-        )
+        await app.bot.set_my_commands(menu_commands(renderer, names), language_code=code or None)
         await app.bot.set_my_description(renderer.label("bot_description"), language_code=code or None)
         await app.bot.set_my_short_description(
             renderer.label("bot_short_description"), language_code=code or None

@@ -95,6 +95,22 @@ def language_name(language: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def language_named(text: str) -> str | None:
+    """The language a person typed after /language: a code (``de``, ``de-AT``) or a name in any
+    language Between speaks (``Deutsch``, ``German``, ``allemand``); None for anything else."""
+    typed = " ".join(text.split()).casefold()
+    if not typed:
+        return None
+    code = resolve(typed, "")
+    if code:
+        return code
+    for language in available():
+        locale = babel_locale(language)
+        if any((locale.get_display_name(other) or "").casefold() == typed for other in available()):
+            return language
+    return None
+
+
 def format_day(value: Any, pattern: str, language: str) -> str:
     """A local date in a CLDR pattern (``EEE d MMM`` -> ``Mon 30 Nov``, ``Mo., 30. Nov.``).
 

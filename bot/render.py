@@ -66,6 +66,7 @@ class Renderer:
             MOOD_WORDS=self.mood_words,
             LANGUAGE=language,
             LANGUAGE_NAME=i18n.language_name(language),
+            LANGUAGES=[i18n.language_name(code) for code in i18n.available()],
             DAY_NAMES=i18n.short_day_names(language),
             format_day=self.format_day,
             translated=self.gettext,

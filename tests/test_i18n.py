@@ -215,3 +215,20 @@ def test_a_language_code_resolves_to_a_language_spoken(code, expected):
 def test_an_unknown_code_gets_the_default():
     assert i18n.resolve("xx", "de" if "de" in SHIPPED else "en") == ("de" if "de" in SHIPPED else "en")
     assert Renderer().speaking("xx").language == "en"
+
+
+def test_the_default_language_is_a_setting_checked_at_start():
+    from bot.config import ConfigError, load_settings
+
+    assert load_settings({}).default_language == "en"
+    assert load_settings({"BETWEEN_DEFAULT_LANGUAGE": "en-GB"}).default_language == "en"
+    with pytest.raises(ConfigError, match="BETWEEN_DEFAULT_LANGUAGE"):
+        load_settings({"BETWEEN_DEFAULT_LANGUAGE": "klingon"})
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("en", "en"), ("English", "en"), ("  english ", "en"), ("klingon", None), ("", None)],
+)
+def test_a_language_is_named_by_its_code_or_its_name(typed, expected):
+    assert i18n.language_named(typed) == expected
