@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from telegram import BotCommand
 from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes
 
 from bot.clock import Clock, SystemClock
@@ -21,6 +20,7 @@ from bot.handlers import (
     answering,
     data_rights,
     fallback,
+    language,
     mood,
     onboarding,
     pause,
@@ -31,6 +31,7 @@ from bot.handlers import (
     settings,
 )
 from bot.handlers.errors import on_error
+from bot.i18n import available
 from bot.intake import Intake
 from bot.prompts import load_catalogue
 from bot.ratelimit import TelegramRateLimiter
@@ -38,7 +39,7 @@ from bot.render import Renderer
 from bot.safety import CrisisDetector, load_resources
 from bot.store.db import Database
 from bot.store.migrate import migrate
-from bot.views.menu import MENU
+from bot.views.menu import MENU, menu_commands
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ log = logging.getLogger(__name__)
 # after access. To add a command: a function in its journey's module, registered in that
 # module's add_handlers, and its name in bot/views/menu.py (the command menu and /help).
 JOURNEYS = (
+    language,  # the person's language (first, so even a refusal is in it), /language
     access,  # private chats only, who may use the bot, welcome back
     onboarding,  # /start, /timezone, /help
     settings,  # /settings
@@ -86,7 +88,7 @@ def build_application(settings: Settings, *, db: Database, clock: Clock) -> Betw
         settings=settings,
         db=db,
         clock=clock,
-        renderer=Renderer(),
+        renderer=Renderer(language=settings.default_language),
         catalogue=load_catalogue(*([settings.prompts_dir] if settings.prompts_dir else [])),
         detector=CrisisDetector.default(),
         crisis_resources=load_resources(settings.crisis_resources),
@@ -110,11 +112,18 @@ def registered_commands(app: BetweenApp) -> list[str]:
 
 
 async def register_commands(app: BetweenApp) -> None:
-    """Publish the command menu (setMyCommands): every command that has a handler."""
-    renderer: Renderer = app.bot_data["resources"].renderer
-    await app.bot.set_my_commands(
-        [BotCommand(name, renderer.label(f"cmd_{name}")) for name in registered_commands(app)]
-    )
+    """Publish the command menu (setMyCommands) and the bot's descriptions in every language
+    Between speaks, for Telegram to show by each person's app language; without a language code,
+    in the operator's default language."""
+    default: Renderer = app.bot_data["resources"].renderer
+    names = registered_commands(app)
+    for code in ["", *(spoken for spoken in available() if len(spoken) == 2)]:
+        renderer = default.speaking(code or None)
+        await app.bot.set_my_commands(menu_commands(renderer, names), language_code=code or None)
+        await app.bot.set_my_description(renderer.label("bot_description"), language_code=code or None)
+        await app.bot.set_my_short_description(
+            renderer.label("bot_short_description"), language_code=code or None
+        )
 
 
 class Runtime:

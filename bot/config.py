@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from bot import i18n
 from bot.errors import ConfigError  # importers take it from here; it lives below every module
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
@@ -37,6 +38,8 @@ class Settings:
     recap_lead: timedelta = timedelta(hours=2)
     crisis_resources: Path | None = None
     prompts_dir: Path | None = None
+    # The language for people whose Telegram language Between does not speak (bot/i18n.py).
+    default_language: str = i18n.SOURCE_LANGUAGE
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8080
@@ -75,6 +78,7 @@ ENV_NAMES = {
     "recap_lead": "BETWEEN_RECAP_LEAD_MINUTES",
     "crisis_resources": "BETWEEN_CRISIS_RESOURCES",
     "prompts_dir": "BETWEEN_PROMPTS_DIR",
+    "default_language": "BETWEEN_DEFAULT_LANGUAGE",
     "webhook_listen": "BETWEEN_WEBHOOK_LISTEN",
     "webhook_port": "BETWEEN_WEBHOOK_PORT",
 }
@@ -135,6 +139,12 @@ def load_settings(
             if not path.exists():
                 raise ConfigError(f"{ENV_NAMES[key]}: {path} does not exist")
             values[key] = path
+    if "default_language" in raw:
+        language = i18n.resolve(str(raw["default_language"]).strip(), "")
+        if not language:
+            spoken = ", ".join(i18n.available())
+            raise ConfigError(f"BETWEEN_DEFAULT_LANGUAGE must be a language Between speaks: {spoken}")
+        values["default_language"] = language
     if "webhook_url" in raw:
         url = str(raw["webhook_url"]).strip()
         if not url.startswith("https://"):

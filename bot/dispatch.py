@@ -303,12 +303,13 @@ class Dispatcher:
         """Send one claimed prompt; a failure here never delays anyone else."""
         user_id = delivery.user_id
         assert delivery.prompt_id is not None  # chosen when claimed
-        prompt = self.catalogue.get(delivery.prompt_id)
-        assert prompt is not None
         async with self.db.read() as conn:
             person = await people.get(conn, user_id)
+        renderer = self.renderer.speaking(person.language_code if person else None)
+        prompt = self.catalogue.speaking(renderer.language).get(delivery.prompt_id)
+        assert prompt is not None
         with_mood = bool(person and person.mood_with_prompts)
-        text, markup = prompt_message(self.renderer, prompt, user_id, delivery.id, with_mood=with_mood)
+        text, markup = prompt_message(renderer, prompt, user_id, delivery.id, with_mood=with_mood)
         try:
             message = await self.application.bot.send_message(
                 user_id, text, parse_mode="HTML", reply_markup=markup
@@ -358,13 +359,15 @@ class Dispatcher:
                 continue  # paused, unreachable, or may no longer use the bot
             if now - plan.recap_due > self.grace or plan.next_at <= now:
                 continue  # too late to help (after downtime): the person can still ask /recap
+            renderer = self.renderer.speaking(person.language_code)
+            catalogue = self.catalogue.speaking(renderer.language)
             async with self.db.transaction() as conn:
                 zone = await recap_service.zone_of(conn, plan.user_id)
                 result = await recap_service.build(
-                    conn, self.catalogue, plan.user_id, now, zone, None, lead=self.recap_lead
+                    conn, catalogue, plan.user_id, now, zone, None, lead=self.recap_lead
                 )
             try:
-                await send_recap(self.application.bot, plan.user_id, self.renderer, result)
+                await send_recap(self.application.bot, plan.user_id, renderer, result)
             except (Forbidden, BadRequest) as error:
                 log.warning("recap for %d not sent: %s", plan.user_id, type(error).__name__)
                 continue
@@ -390,7 +393,9 @@ class Dispatcher:
                 continue
             try:
                 await self.application.bot.send_message(
-                    person.user_id, self.renderer.line("pause_over"), parse_mode="HTML"
+                    person.user_id,
+                    self.renderer.speaking(person.language_code).line("pause_over"),
+                    parse_mode="HTML",
                 )
             except (Forbidden, BadRequest, NetworkError) as error:
                 log.info("could not tell %d their pause ended: %s", person.user_id, type(error).__name__)

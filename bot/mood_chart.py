@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
+from bot.i18n import SOURCE_LANGUAGE, format_day, translations
 from bot.mood import MOOD_WORDS
 
 WIDTH, HEIGHT, DPI = 800, 400, 100
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # Muted colours: a quiet slate line on warm paper, greys for the frame and labels.
 _PAPER = "#fbfaf7"
 _LINE = "#5f7d95"
@@ -41,14 +41,19 @@ def chart_available() -> bool:
 
 
 def mood_chart_png(
-    points: Sequence[tuple[datetime, int]], zone: tzinfo, *, start: datetime, end: datetime
+    points: Sequence[tuple[datetime, int]],
+    zone: tzinfo,
+    *,
+    start: datetime,
+    end: datetime,
+    language: str = SOURCE_LANGUAGE,
 ) -> bytes:
     """Mood scores (1 to 5) over ``[start, end]`` as an 800×400 PNG, dates in ``zone``.
 
     ``points`` are aware instants inside the window with their score, oldest first; they are
     joined by a line.
     The y axis says the scores in words, the x axis shows local dates (and times for a window
-    of a day or two). Same input, same bytes: the file embeds no version or date.
+    of a day or two), in ``language``. Same input, same bytes: the file embeds no version or date.
     Raises ``ImportError`` without matplotlib and ``ValueError`` for a score outside 1 to 5.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -95,12 +100,13 @@ def mood_chart_png(
         )
 
     axes.set_ylim(0.6, 5.4)
-    axes.set_yticks(list(MOOD_WORDS), [MOOD_WORDS[s] for s in MOOD_WORDS])
+    gettext = translations(language).gettext
+    axes.set_yticks(list(MOOD_WORDS), [gettext(MOOD_WORDS[s]) for s in MOOD_WORDS])
     axes.set_xlim(date2num(start), date2num(end))
     locator = AutoDateLocator(tz=zone, minticks=3, maxticks=7)
     axes.xaxis.set_major_locator(locator)
     show_year = start.astimezone(zone).year != end.astimezone(zone).year
-    axes.xaxis.set_major_formatter(FuncFormatter(_date_label(zone, show_year)))
+    axes.xaxis.set_major_formatter(FuncFormatter(_date_label(zone, show_year, language)))
 
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
@@ -115,16 +121,19 @@ def mood_chart_png(
     return buffer.getvalue()
 
 
-def _date_label(zone: tzinfo, show_year: bool) -> Any:
+def _date_label(zone: tzinfo, show_year: bool, language: str) -> Any:
     """A tick formatter: "24 Nov" at local midnight (with the year when the window crosses
-    one), "14:00" between midnights. Month names are spelled here, not by the C locale."""
+    one), "14:00" between midnights. Month names come from Babel, not from the C locale."""
     from matplotlib.dates import num2date
+
+    gettext = translations(language).gettext
+    # Translators: CLDR date patterns for the mood chart's axis: day and short month, with the year.
+    pattern = gettext("d MMM y") if show_year else gettext("d MMM")
 
     def label(value: float, _position: int | None) -> str:
         local = num2date(value, tz=zone)
         if (local.hour, local.minute) != (0, 0):
             return f"{local.hour:02d}:{local.minute:02d}"
-        text = f"{local.day} {_MONTHS[local.month - 1]}"
-        return f"{text} {local.year}" if show_year else text
+        return format_day(local, pattern, language)
 
     return label

@@ -16,6 +16,21 @@ an operator's file can add prompts to a packaged theme without a ``[theme]`` tab
 Prompt and theme ids are unique across every loaded file; ids are short because a prompt id
 travels in Telegram button data (64 bytes at most). To retire a prompt, delete it: answers keep
 its id, and ``Catalogue.get`` returns ``None`` for ids that are gone.
+
+Translations: the files above are English. A folder named after a language beside them
+(``prompts/de/``) words the same themes and prompts in that language, under the same ids, in the
+same format without ``order`` (a theme's ``id`` and ``title``, a prompt's ``id`` and ``text``)::
+
+    [theme]
+    id = "noticing"
+    title = "Was mir aufgefallen ist"
+
+    [[prompt]]
+    id = "noticing-01"
+    text = "Was fällt dir diese Woche an dir auf?"
+
+:meth:`Catalogue.speaking` gives the catalogue in a language; whatever has no translation there
+stays English. An id no English file defines is an error (a typo would otherwise go unseen).
 """
 
 from __future__ import annotations
@@ -24,7 +39,7 @@ import random
 import re
 import tomllib
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import Enum
 from pathlib import Path
@@ -46,6 +61,7 @@ _ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 _THEME_KEYS = frozenset({"id", "title", "order"})
 _PROMPT_KEYS = frozenset({"id", "text", "theme"})
 _TOP_LEVEL_KEYS = frozenset({"theme", "prompt"})
+_LANGUAGE_FOLDER = re.compile(r"[a-z]{2,3}(?:_[A-Z]{2})?")
 # Used to point an operator at the line of the n-th [[prompt]] (tomllib reports no positions
 # for well-formed TOML, only for syntax errors).
 _PROMPT_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*prompt[ \t]*\]\]", re.MULTILINE)
@@ -84,11 +100,26 @@ class Prompt:
     text: str
 
 
+@dataclass(frozen=True)
+class Translation:
+    """One language's wording of the catalogue: theme titles and prompt texts by id."""
+
+    titles: Mapping[str, str] = field(default_factory=dict)
+    texts: Mapping[str, str] = field(default_factory=dict)
+
+
 class Catalogue:
     """All loaded themes and prompts, with lookups by id and theme."""
 
-    def __init__(self, prompts: Iterable[Prompt], themes: Mapping[str, Theme]) -> None:
+    def __init__(
+        self,
+        prompts: Iterable[Prompt],
+        themes: Mapping[str, Theme],
+        translations: Mapping[str, Translation] | None = None,
+    ) -> None:
         """Index ``prompts`` and ``themes``; ``themes`` is kept sorted by (order, id)."""
+        self.translations: dict[str, Translation] = dict(translations or {})
+        self._speaking: dict[str, Catalogue] = {}
         self.prompts: tuple[Prompt, ...] = tuple(prompts)
         self.themes: dict[str, Theme] = {
             t.id: t for t in sorted(themes.values(), key=lambda t: (t.order, t.id))
@@ -117,6 +148,28 @@ class Catalogue:
 
     def __len__(self) -> int:
         return len(self.prompts)
+
+    def speaking(self, language: str) -> Catalogue:
+        """The same themes and prompts under the same ids, worded in ``language`` where it has a
+        translation (English otherwise). Built once per language."""
+        translation = self.translations.get(language)
+        if translation is None:
+            return self
+        worded = self._speaking.get(language)
+        if worded is None:
+            worded = Catalogue(
+                (replace(p, text=translation.texts.get(p.id, p.text)) for p in self.prompts),
+                {i: replace(t, title=translation.titles.get(i, t.title)) for i, t in self.themes.items()},
+            )
+            self._speaking[language] = worded
+        return worded
+
+    def untranslated(self, language: str) -> list[str]:
+        """The theme and prompt ids ``language`` has no wording for (empty: complete)."""
+        translation = self.translations.get(language, Translation())
+        return [t for t in self.themes if t not in translation.titles] + [
+            p.id for p in self.prompts if p.id not in translation.texts
+        ]
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -162,12 +215,63 @@ def load_catalogue(*extra_dirs: Path, include_packaged: bool = True) -> Catalogu
     for theme, where in themes.values():
         if theme.id not in used_themes:
             problems.append(f"{where}: theme {theme.id!r} has no prompts")
+    translations: dict[str, Translation] = {}
+    for folder in dirs:
+        for language_dir in sorted(folder.iterdir()) if folder.is_dir() else ():
+            if language_dir.is_dir() and not language_dir.name.startswith((".", "_")):
+                translation = translations.setdefault(language_dir.name, Translation({}, {}))
+                _load_translations(language_dir, themes, prompts, translation, problems)
     if problems:
         raise CatalogueError(problems)
     return Catalogue(
         (prompt for prompt, _ in prompts.values()),
         {theme_id: theme for theme_id, (theme, _) in themes.items()},
+        translations,
     )
+
+
+def _load_translations(
+    folder: Path,
+    themes: Mapping[str, object],
+    prompts: Mapping[str, object],
+    translation: Translation,
+    problems: list[str],
+) -> None:
+    """Read one language's folder into ``translation``, noting every problem."""
+    if not _LANGUAGE_FOLDER.fullmatch(folder.name):
+        problems.append(f"{folder}: a translation folder is named after its language (de, pt_BR)")
+        return
+    titles, texts = translation.titles, translation.texts
+    assert isinstance(titles, dict) and isinstance(texts, dict)
+    for path in sorted(folder.glob("*.toml")):
+        if path.name.startswith("."):
+            continue
+        try:
+            document = tomllib.loads(path.read_bytes().decode("utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            problems.append(f"{path}: cannot be read as UTF-8 TOML ({exc})")
+            continue
+        if set(document) - _TOP_LEVEL_KEYS:
+            problems.append(f"{path}: expected a [theme] table and [[prompt]] entries only")
+        tables = [("[theme]", document.get("theme"), ("id", "title"), themes, titles, MAX_TITLE_LENGTH)]
+        entries = document.get("prompt", [])
+        tables += [(f"[[prompt]] #{n}", e, ("id", "text"), prompts, texts, MAX_TEXT_LENGTH)
+                   for n, e in enumerate(entries if isinstance(entries, list) else [entries], 1)]  # fmt: skip
+        for label, table, keys, known, into, limit in tables:
+            if table is None and label == "[theme]":
+                continue
+            if not isinstance(table, dict) or set(table) != set(keys):
+                problems.append(f"{path}: {label} holds exactly {_names(keys)}")
+                continue
+            key, words = table[keys[0]], table[keys[1]]
+            if key not in known:
+                problems.append(f"{path}: {label} translates {key!r}, which no English file defines")
+            elif key in into:
+                problems.append(f"{path}: {label} translates {key!r} a second time")
+            elif not isinstance(words, str) or not words.strip() or len(words.strip()) > limit:
+                problems.append(f"{path}: {label} ({key!r}) needs text of 1 to {limit} characters")
+            else:
+                into[key] = words.strip()
 
 
 def _load_file(

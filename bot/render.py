@@ -7,6 +7,11 @@
   to input we cannot use, one macro per :class:`~bot.errors.BadInput` code) and
   ``labels.txt.j2`` (button labels). Keeping them together lets tone be reviewed in one place.
 
+Every text is written in English inside ``_("...")`` (``ngettext`` for plurals) and said in the
+person's language (bot/i18n.py): a Renderer speaks one language, and :meth:`Renderer.speaking`
+gives the one for a person's language code. Dates go through ``format_day`` with a CLDR pattern
+that is itself a message, so each language words its dates its own way.
+
 StrictUndefined makes a missing value an error in tests instead of an empty gap in a message.
 """
 
@@ -18,6 +23,7 @@ from typing import Any
 
 import jinja2
 
+from bot import i18n
 from bot.errors import BadInput
 from bot.htmlsplit import split_html
 from bot.mood import MOOD_WORDS
@@ -31,9 +37,21 @@ def _autoescape(name: str | None) -> bool:
 
 
 class Renderer:
-    """The Jinja environment and the small helpers built on it."""
+    """The Jinja environment for one language, and the small helpers built on it.
 
-    def __init__(self, folder: Path | None = None) -> None:
+    ``Renderer()`` speaks English; ``Renderer(language="de")`` German. The language a renderer is
+    built with is also the default for :meth:`speaking` (the operator's default language).
+    """
+
+    def __init__(self, folder: Path | None = None, *, language: str = i18n.SOURCE_LANGUAGE) -> None:
+        if language not in i18n.available():
+            raise ValueError(f"no catalogue for the language {language!r}")
+        self.folder = folder
+        self.language = language
+        self.default = language
+        self._family: dict[str, Renderer] = {language: self}
+        translations = i18n.translations(language)
+        self.gettext = translations.gettext
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(folder or templates_dir())),
             autoescape=_autoescape,
@@ -41,8 +59,32 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            extensions=["jinja2.ext.i18n"],
         )
-        self.env.globals["MOOD_WORDS"] = MOOD_WORDS
+        self.env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+        self.env.globals.update(
+            MOOD_WORDS=self.mood_words,
+            LANGUAGE=language,
+            LANGUAGE_NAME=i18n.language_name(language),
+            LANGUAGES=[i18n.language_name(code) for code in i18n.available()],
+            DAY_NAMES=i18n.short_day_names(language),
+            format_day=self.format_day,
+            translated=self.gettext,
+        )
+        self.env.filters["num"] = self.number
+        self.env.filters["city"] = self.city
+
+    def speaking(self, code: str | None) -> Renderer:
+        """The renderer for a language code (``de-AT`` -> German); an unknown or missing code
+        gets this renderer's default language. Renderers are built once and shared."""
+        language = i18n.resolve(code, self.default)
+        renderer = self._family.get(language)
+        if renderer is None:
+            renderer = Renderer(self.folder, language=language)
+            renderer.default = self.default
+            renderer._family = self._family
+            self._family[language] = renderer
+        return renderer
 
     def render(self, name: str, /, **data: Any) -> str:
         """Render template ``name`` (e.g. ``"start.j2"``), stripped of surrounding whitespace."""
@@ -63,6 +105,24 @@ class Renderer:
     def bad_input(self, error: BadInput) -> str:
         """The kind one-line answer for input we cannot use."""
         return self._macro(self._bad_input, error.code, error.params)
+
+    # --- words that come from Babel rather than the templates ---------------------------------
+
+    @cached_property
+    def mood_words(self) -> dict[int, str]:
+        """The mood scale's words (bot/mood.py) in this language."""
+        return {score: self.gettext(word) for score, word in MOOD_WORDS.items()}
+
+    def format_day(self, value: Any, pattern: str) -> str:
+        """A local date in a CLDR pattern, with this language's weekday and month names."""
+        return i18n.format_day(value, pattern, self.language)
+
+    def number(self, value: int | float) -> str:
+        return i18n.format_number(value, self.language)
+
+    def city(self, zone: Any) -> str:
+        """A zone's city (a ZoneInfoView) as this language names it."""
+        return i18n.city(zone.name, zone.city, self.language)
 
     @cached_property
     def _lines(self) -> Any:

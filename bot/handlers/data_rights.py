@@ -27,7 +27,7 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
 async def export_command(update: Update, context: BetweenContext) -> None:
     """/export: a Markdown file to read and a JSON file to move, or a warm line if there is nothing."""
     files = await export.export_files(
-        context.db, context.renderer, context.resources.catalogue, user_id(update), context.clock.now()
+        context.db, context.renderer, context.catalogue, user_id(update), context.clock.now()
     )
     renderer = context.renderer
     if files is None:

@@ -24,7 +24,7 @@ async def prompt_now(update: Update, context: BetweenContext) -> None:
     """/prompt: a reflection question right now."""
     owner = user_id(update)
     question = await service.ask_now(
-        context.db, context.resources.catalogue, owner, language(update), context.clock.now()
+        context.db, context.catalogue, owner, language(update), context.clock.now()
     )
     text, markup = prompt_message(
         context.renderer, question.prompt, owner, question.delivery_id, with_mood=question.with_mood
@@ -47,7 +47,7 @@ async def prompt_button(update: Update, context: BetweenContext, query: Callback
         await query.answer(renderer.line("snoozed_hour"))
         await query.edit_message_reply_markup(snooze_choices(renderer, press.owner, snooze_id))
     elif press.action == Action.ANOTHER:
-        question = await service.another(context.db, context.resources.catalogue, delivery, now)
+        question = await service.another(context.db, context.catalogue, delivery, now)
         text, markup = prompt_message(
             renderer, question.prompt, press.owner, question.delivery_id, with_mood=question.with_mood
         )

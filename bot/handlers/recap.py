@@ -43,7 +43,7 @@ async def recap(update: Update, context: BetweenContext) -> None:
             raise BadInput("recap_too_long", **error.params) from None
         raise
     result = await service.for_command(
-        context.db, context.resources.catalogue, owner, now, zone, spec, lead=context.settings.recap_lead
+        context.db, context.catalogue, owner, now, zone, spec, lead=context.settings.recap_lead
     )
     await send_recap(context.bot, owner, context.renderer, result)
 
@@ -93,7 +93,7 @@ async def preview_button(update: Update, context: BetweenContext, query: Callbac
     if window is None:
         await query.answer(context.renderer.line("button_stale"))
         return
-    result = await service.for_window(context.db, context.resources.catalogue, press.owner, window)
+    result = await service.for_window(context.db, context.catalogue, press.owner, window)
     await query.answer()
     if result.empty:
         await reply(update, context.renderer.line("recap_empty", since=service.view(result)["since"]))
@@ -134,7 +134,7 @@ async def files_button(update: Update, context: BetweenContext, query: CallbackQ
         # rather than put something they removed into a file for their therapist.
         await query.answer(renderer.line("button_stale"))
         return
-    full = await service.for_window(context.db, context.resources.catalogue, press.owner, window)
+    full = await service.for_window(context.db, context.catalogue, press.owner, window)
     trimmed = full.without(left_out(markup))
     if not trimmed.items() and not trimmed.moods:
         await query.answer(renderer.line("recap_nothing_left"), show_alert=True)

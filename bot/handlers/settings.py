@@ -6,6 +6,7 @@ from telegram import CallbackQuery, Update
 from telegram.ext import Application
 
 from bot.context import BetweenContext
+from bot.handlers import language as language_journey
 from bot.handlers import onboarding, pause, reminders
 from bot.handlers.common import button, command, language, user_id
 from bot.services import onboarding as service
@@ -21,7 +22,7 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
 
 
 async def settings_command(update: Update, context: BetweenContext) -> None:
-    """Zone, reminders, pause and the mood setting, with buttons to change them."""
+    """Zone, language, reminders, pause and the mood setting, with buttons to change them."""
     now = context.clock.now()
     person, items = await service.settings(context.db, user_id(update), language(update), now)
     await reply(update, *settings_message(context.renderer, person, items, now))
@@ -42,6 +43,8 @@ async def settings_button(
         await pause.pause(update, context)
     elif choice == "resume":
         await pause.resume(update, context)
+    elif choice == "language":
+        await language_journey.language_command(update, context)
     elif choice == "mood":
         await service.toggle_mood_with_prompts(context.db, press.owner, language(update), context.clock.now())
         await settings_command(update, context)

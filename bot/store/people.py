@@ -14,6 +14,8 @@ from bot.store.db import fetch_all, fetch_one
 @dataclass(frozen=True)
 class Person:
     user_id: int
+    # The language Between speaks with them: the one they chose with /language, else the language
+    # code Telegram sent on first contact (resolved against the languages Between speaks).
     language_code: str | None
     zone: str | None
     awaiting: str | None
@@ -57,19 +59,35 @@ async def get(conn: aiosqlite.Connection, user_id: int) -> Person | None:
 async def ensure(
     conn: aiosqlite.Connection, user_id: int, language_code: str | None, now: datetime
 ) -> Person:
-    """Return the person, creating their record on first contact. Never resets anything."""
+    """Return the person, creating their record on first contact. Never resets anything: the
+    language code Telegram sends is kept only while none is stored (first contact, or a client
+    that sent none before), so a language chosen with /language stays."""
     stamp = instant_to_db(now)
     row = await fetch_one(
         conn,
         "INSERT INTO people (user_id, language_code, created_at, updated_at)"
         " VALUES (:id, :lang, :now, :now)"
         " ON CONFLICT (user_id) DO UPDATE SET"
-        "   language_code = coalesce(excluded.language_code, people.language_code)"
+        "   language_code = coalesce(people.language_code, excluded.language_code)"
         " RETURNING *",
         {"id": user_id, "lang": language_code, "now": stamp},
     )
     assert row is not None
     return _person(row)
+
+
+async def language_of(conn: aiosqlite.Connection, user_id: int) -> str | None:
+    """The person's stored language code; None for someone unknown or who has none."""
+    row = await fetch_one(conn, "SELECT language_code FROM people WHERE user_id = ?", (user_id,))
+    return row[0] if row else None
+
+
+async def set_language(conn: aiosqlite.Connection, user_id: int, language: str, now: datetime) -> None:
+    """Store the language the person chose."""
+    await conn.execute(
+        "UPDATE people SET language_code = ?, updated_at = ? WHERE user_id = ?",
+        (language, instant_to_db(now), user_id),
+    )
 
 
 async def set_zone(conn: aiosqlite.Connection, user_id: int, zone: str, now: datetime) -> None:

@@ -51,6 +51,8 @@ class Action(StrEnum):
     # Your data (bot/handlers/data_rights.py).
     DELETE_CONFIRM = "delc"
     DELETE_CANCEL = "delx"
+    # The language Between speaks (bot/handlers/language.py).
+    LANGUAGE = "lang"
 
 
 _BY_CODE = {action.value: action for action in Action}

@@ -98,7 +98,7 @@ async def _send_mood_chart(bot: Bot, chat_id: int, renderer: Renderer, result: R
         return None
     try:
         # Importing matplotlib (first time) and drawing take real time: off the event loop.
-        png = await asyncio.to_thread(_draw_mood_chart, result)
+        png = await asyncio.to_thread(_draw_mood_chart, result, renderer.language)
     except Exception:
         log.warning("mood chart not drawn", exc_info=True)
         return None
@@ -115,12 +115,13 @@ async def _send_mood_chart(bot: Bot, chat_id: int, renderer: Renderer, result: R
         return None
 
 
-def _draw_mood_chart(result: Recap) -> bytes | None:
-    """The recap's moods as a PNG; None when matplotlib is not installed."""
+def _draw_mood_chart(result: Recap, language: str) -> bytes | None:
+    """The recap's moods as a PNG, in the person's language; None without matplotlib."""
     if not chart_available():
         return None
     points = [(mood.logged_at, mood.score) for mood in result.moods]
-    return mood_chart_png(points, result.zone, start=result.window.start, end=result.window.end)
+    window = result.window
+    return mood_chart_png(points, result.zone, start=window.start, end=window.end, language=language)
 
 
 def preview(

@@ -17,14 +17,15 @@ from bot.views.reminders import paused_until_view, reminder_view
 def settings_message(
     renderer: Renderer, person: Person, items: list[Reminder], now: datetime
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """The zone, reminders, pause and the mood setting, with buttons to change each."""
+    """The zone, language, reminders, pause and the mood setting, with buttons to change each."""
     owner = person.user_id
     paused = person.paused(now)
     rows = [
         [(renderer.label("settings_zone"), pack(Action.SETTINGS, owner, "zone")),
          (renderer.label("settings_reminders"), pack(Action.SETTINGS, owner, "remind"))],
         [(renderer.label("settings_resume" if paused else "settings_pause"),
-          pack(Action.SETTINGS, owner, "resume" if paused else "pause"))],
+          pack(Action.SETTINGS, owner, "resume" if paused else "pause")),
+         (renderer.label("settings_language"), pack(Action.SETTINGS, owner, "language"))],
         [(renderer.label("settings_mood", on=person.mood_with_prompts),
           pack(Action.SETTINGS, owner, "mood"))],
     ]  # fmt: skip
