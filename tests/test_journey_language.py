@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import telegram
 
+from bot import i18n
 from bot.app import running
 from bot.store import people
 from tests.conftest import TOKEN, Harness, make_settings
@@ -215,7 +216,8 @@ async def test_language_en_switches_back_and_de_returns(harness):
     lena = await lena_onboarded(harness)
     choices = await lena.says_one("/language")
     assert choices.visible == "In welcher Sprache soll ich mit dir sprechen? Gerade ist es Deutsch."
-    assert [label for label, _ in choices.buttons] == ["English", "✓ Deutsch"]
+    others = [i18n.language_name(code) for code in i18n.available() if code not in ("en", "de")]
+    assert [label for label, _ in choices.buttons] == ["English", "✓ Deutsch", *others]
     switched = await lena.says_one("/language en")
     assert switched.visible.startswith("Okay, from now on I'll speak English with you.")
     assert await stored_language(harness, 2001) == "en"
