@@ -141,11 +141,15 @@ class ConversationMachine(RuleBasedStateMachine):
         self._saw(self._say("/prompt"))
 
     def teardown(self) -> None:
-        if hasattr(self, "context"):
+        # Undo only what start() got to (it may have failed part-way).
+        if hasattr(self, "polling"):
             self.stop.set()
             self.run(self.polling)
+        if hasattr(self, "context"):
             self.run(self.context.__aexit__(None, None, None))
+        if hasattr(self, "api"):
             self.api.__exit__(None, None, None)
+        if hasattr(self, "folder"):
             self.folder.cleanup()
         self.loop.close()
 
