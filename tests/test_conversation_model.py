@@ -130,8 +130,9 @@ class ConversationMachine(RuleBasedStateMachine):
         self.api = LocalBotAPI(TOKEN, clock=lambda: self.clock.now().timestamp()).__enter__()
         self.api.add_user(USER, "Alex", "en")
         settings_ = make_settings(self.api, Path(self.folder.name) / "between.sqlite3")
-        self.context = running(settings_, self.clock)
-        runtime = self.run(self.context.__aenter__())
+        context = running(settings_, self.clock)
+        runtime = self.run(context.__aenter__())
+        self.context = context
         self.stop = asyncio.Event()
         self.polling = self.loop.create_task(runtime.poll(self.stop))
         self.harness = Harness(self.api, runtime, self.clock)
