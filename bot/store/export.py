@@ -8,8 +8,10 @@ so the same data imported into another database reads back identically.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import aiosqlite
 
@@ -358,13 +360,56 @@ async def counts(conn: aiosqlite.Connection, user_id: int) -> Counts | None:
     )
 
 
-async def erase(conn: aiosqlite.Connection, user_id: int) -> bool:
+# The key that marks the inbox row of the press that confirmed an erasure (see erase()).
+ERASE_MARK = "between_erased"
+
+
+async def erase(
+    conn: aiosqlite.Connection,
+    user_id: int,
+    *,
+    confirmed_by: tuple[int, dict[str, Any]] | None = None,
+    now: datetime | None = None,
+) -> bool:
     """Erase every row about the person; False if there was no record of them.
 
     Deleting the people row cascades to every table in PERSONAL_TABLES (foreign_keys is on).
     The inbox rows of their private chat (whose id is their user id) go too: a pending or
     failed update still holds what they wrote.
+
+    ``confirmed_by`` is (update id, replay payload) of the press that confirmed the erasure,
+    when it came through the inbox. Then the inbox keeps the ids of the chat's earlier updates
+    (done, without payload or chat), so that Telegram sending one again after a crash is
+    recognised and cannot bring back what it held. The press's own row stays pending, without
+    its chat, holding only ``replay`` (which must hold nothing of the person's but their id)
+    marked with ERASE_MARK: a crash before the person is told still ends in telling them
+    (:func:`erased_by`). Later updates of the chat are new, and stay.
     """
     cur = await conn.execute("DELETE FROM people WHERE user_id = ?", (user_id,))
-    await inbox.forget_chat(conn, user_id)
+    if confirmed_by is None:
+        await inbox.forget_chat(conn, user_id)
+        return cur.rowcount == 1
+    update_id, replay = confirmed_by
+    assert now is not None, "erasing with a confirming update needs the time"
+    await conn.execute(
+        "UPDATE inbox SET state = 'done', payload = NULL, chat_id = NULL,"
+        " done_at = coalesce(done_at, ?) WHERE chat_id = ? AND update_id < ?",
+        (instant_to_db(now), user_id, update_id),
+    )
+    await conn.execute(
+        "UPDATE inbox SET payload = ?, chat_id = NULL"
+        " WHERE update_id = ? AND chat_id = ? AND state != 'done'",
+        (json.dumps({**replay, ERASE_MARK: user_id}, ensure_ascii=False), update_id, user_id),
+    )
     return cur.rowcount == 1
+
+
+async def erased_by(conn: aiosqlite.Connection, user_id: int, update_id: int) -> bool:
+    """Whether ``update_id`` is the press that erased the person, not finished yet (its answer
+    may never have gone out: the process died after the erasure committed)."""
+    row = await fetch_one(
+        conn,
+        f"SELECT 1 FROM inbox WHERE update_id = ? AND json_extract(payload, '$.{ERASE_MARK}') = ?",
+        (update_id, user_id),
+    )
+    return row is not None
