@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from typing import Any
 
 from telegram import CallbackQuery, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError
 from telegram.ext import Application
 
 from bot.context import BetweenContext
@@ -17,6 +18,8 @@ from bot.services.erase import CONFIRM_LIFETIME, Confirmed
 from bot.views.buttons import Action, Press, keyboard, pack
 from bot.views.replies import drop_buttons, reply
 
+log = logging.getLogger(__name__)
+
 
 def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
     """Register /export, /delete and the confirmation buttons."""
@@ -26,28 +29,50 @@ def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
 
 
 async def export_command(update: Update, context: BetweenContext) -> None:
-    """/export: a Markdown file to read and a JSON file to move, or a warm line if there is nothing."""
-    files = await export.export_files(
-        context.db, context.renderer, context.resources.catalogue, user_id(update), context.clock.now()
-    )
+    """/export: a Markdown file to read and a JSON file to move (each in parts if it is over what
+    a bot may upload), or a warm line if there is nothing. The files are made off the event loop."""
     renderer = context.renderer
-    if files is None:
+    prepared = await export.prepare(
+        context.db, renderer, context.resources.catalogue, user_id(update), context.clock.now()
+    )
+    if prepared is None:
         await reply(update, renderer.line("export_nothing"))
         return
     chat = update.effective_chat
     assert chat is not None
-    await chat.send_document(
-        document=files.markdown,
-        filename=files.markdown_name,
-        caption=renderer.line("export_markdown_caption"),
-        parse_mode="HTML",
-    )
-    await chat.send_document(
-        document=files.json,
-        filename=files.json_name,
-        caption=renderer.line("export_json_caption"),
-        parse_mode="HTML",
-    )
+    with prepared:
+        too_large = renderer.line("export_too_large", megabytes=max(1, round(prepared.size / 1e6)))
+        if prepared.too_large:
+            await reply(update, too_large)
+            return
+        for part in prepared.parts:
+            try:
+                await chat.send_document(
+                    document=await export.read_part(part),
+                    filename=part.name,
+                    caption=_caption(context, part),
+                    parse_mode="HTML",
+                )
+            except (BadRequest, NetworkError) as error:
+                if not _refused_as_too_large(error):
+                    raise
+                # Sending it again would be refused again: say so once, never retry.
+                log.warning("Telegram refused an export part as too large: %s", part.name)
+                await reply(update, too_large)
+                return
+
+
+def _caption(context: BetweenContext, part: export.ExportPart) -> str:
+    renderer = context.renderer
+    if part.count == 1:
+        return renderer.line(f"export_{part.kind}_caption")
+    return renderer.line(f"export_{part.kind}_part_caption", number=part.number, count=part.count)
+
+
+def _refused_as_too_large(error: Exception) -> bool:
+    """Telegram's answer to an upload over its limit (413, or a 400 saying the file is too big)."""
+    text = str(error).lower()
+    return "too large" in text or "too big" in text
 
 
 async def delete_command(update: Update, context: BetweenContext) -> None:
