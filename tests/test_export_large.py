@@ -4,6 +4,7 @@ document would be, and cut into parts Telegram takes (or refused kindly), never 
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import os
 import re
@@ -145,6 +146,12 @@ async def test_an_export_over_the_limit_comes_in_parts_that_join_into_the_whole(
     source.write_bytes(joined)
     target = tmp_path / "elsewhere.sqlite3"
     assert await run_import(make_settings(harness.api, target), source, user_id=1002) == 0
+    # One piece alone is refused with a line that says what to do.
+    for _, piece in (pieces[0], pieces[1], pieces[-1]):
+        source.write_bytes(piece.data)
+        err = io.StringIO()
+        assert await run_import(make_settings(harness.api, target), source, user_id=1003, err=err) == 1
+        assert "join them in order into one file first" in err.getvalue(), err.getvalue()
     assert not list(Path(harness.runtime.db.path).parent.glob(".between-export-*"))
 
 

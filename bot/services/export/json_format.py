@@ -39,6 +39,8 @@ REPEAT_DAYS = frozenset({0, 7, 14})
 _INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 _CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _INSTANT_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+# How a later piece of a cut JSON file starts: a line of the document, indented as dump() writes.
+_PIECE_START = re.compile(r'( {2,}("[a-z_]+": |[{}\]]|"[a-z]{3}")|\}\n?$)')
 # Every instant read from a file lies in this range. Older or later ones are no one's journal,
 # and near the ends of what a datetime can hold, the arithmetic on them (a reminder's next time
 # in the person's zone, a session rolled forward) would overflow, or the year would be written
@@ -225,16 +227,31 @@ def exported_prompt(catalogue: Catalogue, prompt_id: str | None) -> dict[str, An
 def parse(raw: bytes) -> tuple[int, PersonData]:
     """Read an export file's bytes: (the user id in it, the data). Raises ExportFormatError."""
     try:
-        document = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        document = json.loads(text)
     except UnicodeDecodeError:
         raise ExportFormatError("the file is not UTF-8 text") from None
     except json.JSONDecodeError as error:
+        if _a_piece(text, error):
+            raise ExportFormatError(
+                "the file is one piece of an export sent in pieces (.json.001, .json.002, ...):"
+                " join them in order into one file first"
+            ) from None
         raise ExportFormatError(f"the file is not valid JSON (line {error.lineno})") from None
     except ValueError:  # a number of more than 4300 digits, which Python refuses to read
         raise ExportFormatError("the file holds a number far too long for a Between export") from None
     except RecursionError:
         raise ExportFormatError("the file nests lists or objects too deeply for a Between export") from None
     return from_document(document)
+
+
+def _a_piece(text: str, error: json.JSONDecodeError) -> bool:
+    """Whether ``text`` looks like one piece of a JSON file cut into pieces (docs/export-format.md,
+    "Large exports"): the first one, which stops early, or a later one, which starts mid-document
+    at a line as this module writes it."""
+    if text.startswith('{\n  "format": "' + FORMAT + '"'):
+        return error.pos >= len(text.rstrip())
+    return _PIECE_START.match(text) is not None
 
 
 def from_document(document: object) -> tuple[int, PersonData]:
