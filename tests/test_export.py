@@ -498,3 +498,38 @@ async def test_admission_comes_from_this_installation_never_from_the_file(db, tm
     assert await run_import(listed, source, out=out, err=io.StringIO()) == 0
     assert "once" not in out.getvalue()
     assert await check(db, listed, 2002, "de", None, NOW) is Access.ALLOWED
+
+
+async def test_erase_by_a_press_keeps_that_press_alone_holding_nothing_but_the_persons_id(db):
+    await export.import_person(db, 1001, RICH, NOW)
+    await export.import_person(db, 1002, RICH, NOW)
+    replay = {"update_id": 13, "callback_query": {"id": "q", "data": "delc:1001:nonce"}}
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO inbox (update_id, chat_id, payload, state, received_at) VALUES"
+            " (11, 1001, '{\"text\": \"failed words\"}', 'failed', 'x'),"
+            " (12, 1001, NULL, 'done', 'x'),"
+            ' (13, 1001, \'{"callback_query": {"from": {"first_name": "Alex"}}}\', \'pending\', \'x\'),'
+            " (14, 1001, '{\"text\": \"written after\"}', 'pending', 'x'),"
+            " (15, 1002, '{\"text\": \"someone else\"}', 'pending', 'x')"
+        )
+        assert await store.erase(conn, 1001, confirmed_by=(13, replay), now=NOW) is True
+        for update_id, user_id, expected in ((13, 1001, True), (14, 1001, False), (13, 1002, False)):
+            assert await store.erased_by(conn, user_id, update_id) is expected
+    assert await load(db, 1001) is None and await load(db, 1002) == RICH
+    async with db.read() as conn:
+        async with conn.execute("SELECT update_id, chat_id, state, payload FROM inbox ORDER BY 1") as cur:
+            rows = [tuple(row) for row in await cur.fetchall()]
+    # Earlier updates: their ids stay (Telegram sending one again is recognised), nothing else.
+    assert rows[:2] == [(11, None, "done", None), (12, None, "done", None)]
+    # The press: to be handled again after a crash, with the person's id and nothing else of theirs.
+    assert rows[2][:3] == (13, None, "pending")
+    assert json.loads(rows[2][3]) == {**replay, store.ERASE_MARK: 1001}
+    # Later updates are new, and someone else's are theirs.
+    assert rows[3:] == [
+        (14, 1001, "pending", '{"text": "written after"}'),
+        (15, 1002, "pending", '{"text": "someone else"}'),
+    ]
+    async with db.transaction() as conn:  # handled: the intake marks it done, which drops the payload
+        await conn.execute("UPDATE inbox SET state = 'done', payload = NULL WHERE update_id = 13")
+        assert await store.erased_by(conn, 1001, 13) is False

@@ -39,6 +39,11 @@ PRAGMAS = (
 )
 
 
+# A checkpoint try waits this long for a writer or a reader to finish; meanwhile new writes
+# wait for it, so it is kept short.
+CHECKPOINT_WAIT = 0.05
+
+
 class DatabaseUnavailable(Exception):
     """The database file cannot be opened or created; the message names the file and why."""
 
@@ -163,19 +168,34 @@ class Database:
         async with self._lock:
             yield self._conn
 
-    async def checkpoint(self) -> bool:
-        """Copy the WAL into the main file and truncate it (after erasing, so no copy lingers).
+    async def checkpoint(self, *, wait: float = CHECKPOINT_WAIT) -> bool:
+        """Try once to copy the WAL into the main file and truncate it (after erasing, so no copy
+        of the erased pages lingers in either file); True when that finished.
 
-        Returns False when another connection (a running backup, say) kept it from finishing;
-        the rest is copied at the next checkpoint, which SQLite also runs by itself.
+        It runs on a connection of its own, in a worker thread, waiting at most ``wait`` seconds
+        for other connections: a TRUNCATE checkpoint waits for every reader (a running backup, a
+        sqlite3 shell with a read open, an export) and keeps new writers out while it waits, so
+        on the bot's one connection it would hold everyone's notes back for the whole busy
+        timeout. A False means try again later (bot/services/erase.py does, with backoff).
         """
-        async with self._lock:
-            async with self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cur:
-                row = await cur.fetchone()
-        busy = bool(row and row[0])
-        if busy:
-            log.warning("the WAL checkpoint could not finish: another connection is reading")
-        return not busy
+        if self.path == ":memory:":
+            return True  # nothing on disk
+        return await asyncio.to_thread(_checkpoint_once, self.path, wait)
+
+
+def _checkpoint_once(path: str, wait: float) -> bool:
+    """One TRUNCATE checkpoint from a fresh connection (call in a worker thread)."""
+    try:
+        conn = sqlite3.connect(path, timeout=wait, isolation_level=None)
+    except sqlite3.Error:
+        return False
+    try:
+        row = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except sqlite3.OperationalError:  # locked: another connection holds what it needs
+        return False
+    finally:
+        conn.close()
+    return row is not None and row[0] == 0
 
 
 # Every statement is a round trip to aiosqlite's thread, and a cursor costs three (execute,

@@ -8,13 +8,18 @@ so the same data imported into another database reads back identically.
 
 from __future__ import annotations
 
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 import aiosqlite
 
 from bot.store import inbox
-from bot.store.codec import instant_from_db, instant_to_db
+from bot.store.codec import instant_to_db
 from bot.store.db import fetch_all, fetch_one
 from bot.store.reminders import NEVER, days_to_mask, mask_to_days
 
@@ -123,35 +128,47 @@ class Counts:
     admitted: bool
 
 
-def _at(text: str | None) -> datetime:
-    value = instant_from_db(text)
-    assert value is not None
-    return value
+def _at(text: str) -> datetime:
+    """A stored instant (codec.py's format) as an aware UTC datetime; fromisoformat reads it
+    several times faster than strptime, which counts with tens of thousands of rows."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def _maybe(text: str | None) -> datetime | None:
+    return _at(text) if text is not None else None
 
 
 def _db(instant: datetime | None) -> str | None:
     return instant_to_db(instant) if instant is not None else None
 
 
-async def _rows(conn: aiosqlite.Connection, sql: str, user_id: int) -> list[aiosqlite.Row]:
-    return list(await fetch_all(conn, sql, (user_id,)))
+# The reads, shared by load() (everything at once) and Snapshot (row by row). Orders are by time
+# with the row id as the last tie-breaker, so an import (which inserts in this order, getting
+# increasing ids) reads back in the same order. A delivery names its reminder, and an entry its
+# delivery, by position in these orders, never by row id.
+_PERSON = "SELECT * FROM people WHERE user_id = :id"
+_REMINDERS = "SELECT * FROM reminders WHERE user_id = :id ORDER BY at, days DESC, id"
+_REMINDER_IDS = "SELECT id FROM reminders WHERE user_id = :id ORDER BY at, days DESC, id"
+_DELIVERIES = "SELECT * FROM deliveries WHERE user_id = :id {where}ORDER BY {order}created_at, due_at, id"
+_DELIVERY_IDS = "SELECT id FROM deliveries WHERE user_id = :id ORDER BY created_at, due_at, id"
+_ENTRIES = "SELECT * FROM entries WHERE user_id = :id ORDER BY written_at, message_id, id"
+_MOODS = "SELECT score, logged_at FROM moods WHERE user_id = :id ORDER BY logged_at, id"
+_PLAN = "SELECT * FROM session_plans WHERE user_id = :id"
+_HELD = "SELECT happened_at FROM sessions_held WHERE user_id = :id ORDER BY happened_at, id"
+
+Positions = dict[int, int]  # row id -> position in the export's order
 
 
-async def load(conn: aiosqlite.Connection, user_id: int) -> PersonData | None:
-    """Read everything about the person (None if Between has no record of them).
+def _positions(rows: Iterable[sqlite3.Row]) -> Positions:
+    return {row["id"]: position for position, row in enumerate(rows)}
 
-    Orders are by time with the row id as the last tie-breaker, so an import (which inserts in
-    this order, getting increasing ids) reads back in the same order.
-    """
-    rows = await _rows(conn, "SELECT * FROM people WHERE user_id = ?", user_id)
-    if not rows:
-        return None
-    row = rows[0]
-    person = PersonRecord(
+
+def _person(row: sqlite3.Row) -> PersonRecord:
+    return PersonRecord(
         language_code=row["language_code"],
         zone=row["zone"],
         created_at=_at(row["created_at"]),
-        paused_until=instant_from_db(row["paused_until"]),
+        paused_until=_maybe(row["paused_until"]),
         paused_indefinitely=bool(row["paused_indefinitely"]),
         active=bool(row["active"]),
         practice_due=bool(row["practice_due"]),
@@ -159,72 +176,157 @@ async def load(conn: aiosqlite.Connection, user_id: int) -> PersonData | None:
         mood_with_prompts=bool(row["mood_with_prompts"]),
     )
 
-    reminder_rows = await _rows(
-        conn, "SELECT * FROM reminders WHERE user_id = ? ORDER BY at, days DESC, id", user_id
+
+def _reminder(row: sqlite3.Row) -> ReminderRecord:
+    return ReminderRecord(row["at"], mask_to_days(row["days"]), _at(row["created_at"]))
+
+
+def _delivery(row: sqlite3.Row, reminders: Positions) -> DeliveryRecord:
+    return DeliveryRecord(
+        reminder=reminders.get(row["reminder_id"]),
+        kind=row["kind"],
+        due_at=_at(row["due_at"]),
+        prompt_id=row["prompt_id"],
+        state=row["state"],
+        created_at=_at(row["created_at"]),
+        sent_at=_maybe(row["sent_at"]),
     )
-    reminder_pos = {r["id"]: i for i, r in enumerate(reminder_rows)}
-    delivery_rows = await _rows(
-        conn, "SELECT * FROM deliveries WHERE user_id = ? ORDER BY created_at, due_at, id", user_id
+
+
+def _entry(row: sqlite3.Row, deliveries: Positions) -> EntryRecord:
+    return EntryRecord(
+        delivery=deliveries.get(row["delivery_id"]),
+        prompt_id=row["prompt_id"],
+        kind=row["kind"],
+        text=row["text"],
+        first_text=row["first_text"],
+        file_id=row["file_id"],
+        written_at=_at(row["written_at"]),
+        edited_at=_maybe(row["edited_at"]),
+        bring=bool(row["bring"]),
+        discussed_at=_maybe(row["discussed_at"]),
     )
-    delivery_pos = {d["id"]: i for i, d in enumerate(delivery_rows)}
-    entry_rows = await _rows(
-        conn, "SELECT * FROM entries WHERE user_id = ? ORDER BY written_at, message_id, id", user_id
+
+
+def _mood(row: sqlite3.Row) -> MoodRecord:
+    return MoodRecord(row["score"], _at(row["logged_at"]))
+
+
+def _plan(row: sqlite3.Row) -> SessionPlanRecord:
+    return SessionPlanRecord(
+        next_at=_at(row["next_at"]),
+        local_time=row["local_time"],
+        repeat_days=row["repeat_days"],
+        recap_due=_maybe(row["recap_due"]),
     )
-    mood_rows = await _rows(
-        conn, "SELECT score, logged_at FROM moods WHERE user_id = ? ORDER BY logged_at, id", user_id
-    )
-    plan_rows = await _rows(conn, "SELECT * FROM session_plans WHERE user_id = ?", user_id)
-    held_rows = await _rows(
-        conn,
-        "SELECT happened_at FROM sessions_held WHERE user_id = ? ORDER BY happened_at, id",
-        user_id,
-    )
-    plan = plan_rows[0] if plan_rows else None
+
+
+async def _rows(conn: aiosqlite.Connection, sql: str, user_id: int) -> list[aiosqlite.Row]:
+    return list(await fetch_all(conn, sql, {"id": user_id}))
+
+
+async def load(conn: aiosqlite.Connection, user_id: int) -> PersonData | None:
+    """Read everything about the person at once (None if Between has no record of them).
+
+    For a person with a lot written, :class:`Snapshot` reads the same row by row.
+    """
+    rows = await _rows(conn, _PERSON, user_id)
+    if not rows:
+        return None
+    plans = await _rows(conn, _PLAN, user_id)
+    reminders = await _rows(conn, _REMINDERS, user_id)
+    deliveries = await _rows(conn, _DELIVERIES.format(where="", order=""), user_id)
+    reminder_pos, delivery_pos = _positions(reminders), _positions(deliveries)
     return PersonData(
-        person=person,
-        reminders=tuple(
-            ReminderRecord(r["at"], mask_to_days(r["days"]), _at(r["created_at"])) for r in reminder_rows
-        ),
-        deliveries=tuple(
-            DeliveryRecord(
-                reminder=reminder_pos.get(d["reminder_id"]),
-                kind=d["kind"],
-                due_at=_at(d["due_at"]),
-                prompt_id=d["prompt_id"],
-                state=d["state"],
-                created_at=_at(d["created_at"]),
-                sent_at=instant_from_db(d["sent_at"]),
-            )
-            for d in delivery_rows
-        ),
-        entries=tuple(
-            EntryRecord(
-                delivery=delivery_pos.get(e["delivery_id"]),
-                prompt_id=e["prompt_id"],
-                kind=e["kind"],
-                text=e["text"],
-                first_text=e["first_text"],
-                file_id=e["file_id"],
-                written_at=_at(e["written_at"]),
-                edited_at=instant_from_db(e["edited_at"]),
-                bring=bool(e["bring"]),
-                discussed_at=instant_from_db(e["discussed_at"]),
-            )
-            for e in entry_rows
-        ),
-        moods=tuple(MoodRecord(m["score"], _at(m["logged_at"])) for m in mood_rows),
-        session_plan=(
-            SessionPlanRecord(
-                next_at=_at(plan["next_at"]),
-                local_time=plan["local_time"],
-                repeat_days=plan["repeat_days"],
-                recap_due=instant_from_db(plan["recap_due"]),
-            )
-            if plan
-            else None
-        ),
-        sessions_held=tuple(_at(h["happened_at"]) for h in held_rows),
+        person=_person(rows[0]),
+        reminders=tuple(map(_reminder, reminders)),
+        deliveries=tuple(_delivery(row, reminder_pos) for row in deliveries),
+        entries=tuple(_entry(row, delivery_pos) for row in await _rows(conn, _ENTRIES, user_id)),
+        moods=tuple(map(_mood, await _rows(conn, _MOODS, user_id))),
+        session_plan=_plan(plans[0]) if plans else None,
+        sessions_held=tuple(_at(h["happened_at"]) for h in await _rows(conn, _HELD, user_id)),
     )
+
+
+class Snapshot:
+    """One person's data read row by row, in one read transaction on a connection of its own.
+
+    For the export in a worker thread: the event loop and the bot's connection never wait for
+    it, and no more than a row of each list is in memory at a time. Open with :func:`snapshot`.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, user_id: int) -> None:
+        self._conn = conn
+        self._id = {"id": user_id}
+
+    def _each(self, sql: str) -> Iterator[sqlite3.Row]:
+        yield from self._conn.execute(sql, self._id)
+
+    def _first(self, sql: str) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self._conn.execute(sql, self._id).fetchone()
+        return row
+
+    def person(self) -> PersonRecord | None:
+        """The person's own row (None: Between has no record of them). Read it first: the
+        transaction's view of the database is fixed by its first read."""
+        row = self._first(_PERSON)
+        return _person(row) if row is not None else None
+
+    def empty(self) -> bool:
+        """Nothing but the person's own row (see PersonData.empty)."""
+        tables = ("reminders", "deliveries", "entries", "moods", "session_plans", "sessions_held")
+        found = " OR ".join(f"EXISTS (SELECT 1 FROM {table} WHERE user_id = :id)" for table in tables)
+        row = self._first(f"SELECT {found}")
+        return row is None or not row[0]
+
+    def reminders(self) -> tuple[ReminderRecord, ...]:
+        return tuple(map(_reminder, self._each(_REMINDERS)))
+
+    def deliveries(self, *, sent_only: bool = False) -> Iterator[DeliveryRecord]:
+        """In the export's order; ``sent_only``: those that reached the person, by when."""
+        if sent_only:
+            sql = _DELIVERIES.format(where="AND sent_at IS NOT NULL ", order="sent_at, ")
+        else:
+            sql = _DELIVERIES.format(where="", order="")
+        reminders = _positions(self._each(_REMINDER_IDS))
+        return (_delivery(row, reminders) for row in self._each(sql))
+
+    def unsent(self) -> int:
+        """How many deliveries never reached the person."""
+        row = self._first("SELECT count(*) FROM deliveries WHERE user_id = :id AND sent_at IS NULL")
+        return row[0] if row is not None else 0
+
+    def entries(self) -> Iterator[EntryRecord]:
+        # The one thing held whole: a row id and a position per delivery (a few MB at most).
+        deliveries = _positions(self._each(_DELIVERY_IDS))
+        return (_entry(row, deliveries) for row in self._each(_ENTRIES))
+
+    def moods(self) -> Iterator[MoodRecord]:
+        return map(_mood, self._each(_MOODS))
+
+    def session_plan(self) -> SessionPlanRecord | None:
+        row = self._first(_PLAN)
+        return _plan(row) if row is not None else None
+
+    def sessions_held(self) -> Iterator[datetime]:
+        return (_at(row["happened_at"]) for row in self._each(_HELD))
+
+
+@contextmanager
+def snapshot(path: str, user_id: int) -> Iterator[Snapshot]:
+    """A :class:`Snapshot` of the person in the database file at ``path``. Blocking: call it in
+    a worker thread, and use it there only.
+
+    Its read transaction keeps a TRUNCATE checkpoint waiting (bot/services/erase.py retries).
+    """
+    conn = sqlite3.connect(path, timeout=5, isolation_level=None)
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA query_only = ON")
+        conn.execute("BEGIN")
+        yield Snapshot(conn, user_id)
+    finally:
+        conn.close()  # ends the read transaction
 
 
 async def exists(conn: aiosqlite.Connection, user_id: int) -> bool:
@@ -358,13 +460,56 @@ async def counts(conn: aiosqlite.Connection, user_id: int) -> Counts | None:
     )
 
 
-async def erase(conn: aiosqlite.Connection, user_id: int) -> bool:
+# The key that marks the inbox row of the press that confirmed an erasure (see erase()).
+ERASE_MARK = "between_erased"
+
+
+async def erase(
+    conn: aiosqlite.Connection,
+    user_id: int,
+    *,
+    confirmed_by: tuple[int, dict[str, Any]] | None = None,
+    now: datetime | None = None,
+) -> bool:
     """Erase every row about the person; False if there was no record of them.
 
     Deleting the people row cascades to every table in PERSONAL_TABLES (foreign_keys is on).
     The inbox rows of their private chat (whose id is their user id) go too: a pending or
     failed update still holds what they wrote.
+
+    ``confirmed_by`` is (update id, replay payload) of the press that confirmed the erasure,
+    when it came through the inbox. Then the inbox keeps the ids of the chat's earlier updates
+    (done, without payload or chat), so that Telegram sending one again after a crash is
+    recognised and cannot bring back what it held. The press's own row stays pending, without
+    its chat, holding only ``replay`` (which must hold nothing of the person's but their id)
+    marked with ERASE_MARK: a crash before the person is told still ends in telling them
+    (:func:`erased_by`). Later updates of the chat are new, and stay.
     """
     cur = await conn.execute("DELETE FROM people WHERE user_id = ?", (user_id,))
-    await inbox.forget_chat(conn, user_id)
+    if confirmed_by is None:
+        await inbox.forget_chat(conn, user_id)
+        return cur.rowcount == 1
+    update_id, replay = confirmed_by
+    assert now is not None, "erasing with a confirming update needs the time"
+    await conn.execute(
+        "UPDATE inbox SET state = 'done', payload = NULL, chat_id = NULL,"
+        " done_at = coalesce(done_at, ?) WHERE chat_id = ? AND update_id < ?",
+        (instant_to_db(now), user_id, update_id),
+    )
+    await conn.execute(
+        "UPDATE inbox SET payload = ?, chat_id = NULL"
+        " WHERE update_id = ? AND chat_id = ? AND state != 'done'",
+        (json.dumps({**replay, ERASE_MARK: user_id}, ensure_ascii=False), update_id, user_id),
+    )
     return cur.rowcount == 1
+
+
+async def erased_by(conn: aiosqlite.Connection, user_id: int, update_id: int) -> bool:
+    """Whether ``update_id`` is the press that erased the person, not finished yet (its answer
+    may never have gone out: the process died after the erasure committed)."""
+    row = await fetch_one(
+        conn,
+        f"SELECT 1 FROM inbox WHERE update_id = ? AND json_extract(payload, '$.{ERASE_MARK}') = ?",
+        (update_id, user_id),
+    )
+    return row is not None

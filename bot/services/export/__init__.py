@@ -1,12 +1,15 @@
 """A person's data as files: Markdown to read, JSON to move (format in docs/export-format.md).
 
 * :mod:`~bot.services.export.run`: gathering the data, producing the two files, importing them.
+* :mod:`~bot.services.export.files`: the files on disk, made in a worker thread, cut into parts
+  a bot may upload.
 * :mod:`~bot.services.export.json_format`: the versioned JSON document, built and read back.
 * :mod:`~bot.services.export.markdown`: the Markdown file, a view for reading.
 
 The names importers use are re-exported here.
 """
 
+from bot.services.export.files import UPLOAD_LIMIT, ExportPart, PreparedExport, prepare, read_part
 from bot.services.export.json_format import (
     DELIVERY_KINDS,
     DELIVERY_STATES,
@@ -30,10 +33,12 @@ __all__ = [
     "ENTRY_KINDS",
     "FORMAT",
     "REPEAT_DAYS",
+    "UPLOAD_LIMIT",
     "VERSION",
     "WEEKDAY_KEYS",
     "AlreadyHasData",
     "ExportFiles",
+    "ExportPart",
     "ExportFormatError",
     "collect",
     "dump",
@@ -41,6 +46,9 @@ __all__ = [
     "from_document",
     "import_person",
     "parse",
+    "prepare",
+    "PreparedExport",
+    "read_part",
     "render_markdown",
     "to_document",
 ]

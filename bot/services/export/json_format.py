@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -39,6 +39,8 @@ REPEAT_DAYS = frozenset({0, 7, 14})
 _INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 _CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _INSTANT_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+# How a later piece of a cut JSON file starts: a line of the document, indented as dump() writes.
+_PIECE_START = re.compile(r'( {2,}("[a-z_]+": |[{}\]]|"[a-z]{3}")|\}\n?$)')
 # Every instant read from a file lies in this range. Older or later ones are no one's journal,
 # and near the ends of what a datetime can hold, the arithmetic on them (a reminder's next time
 # in the person's zone, a session rolled forward) would overflow, or the year would be written
@@ -60,73 +62,144 @@ def dump(document: dict[str, Any]) -> bytes:
 
 def to_document(user_id: int, data: PersonData, catalogue: Catalogue, now: datetime) -> dict[str, Any]:
     """The versioned JSON document for the person (see docs/export-format.md)."""
-    person = data.person
+    document = members(
+        user_id,
+        data.person,
+        catalogue,
+        now,
+        reminders=data.reminders,
+        deliveries=data.deliveries,
+        entries=data.entries,
+        moods=data.moods,
+        session_plan=data.session_plan,
+        sessions_held=data.sessions_held,
+    )
+    return {key: list(value) if isinstance(value, Iterator) else value for key, value in document}
+
+
+def members(
+    user_id: int,
+    person: PersonRecord,
+    catalogue: Catalogue,
+    now: datetime,
+    *,
+    reminders: Iterable[ReminderRecord],
+    deliveries: Iterable[DeliveryRecord],
+    entries: Iterable[EntryRecord],
+    moods: Iterable[MoodRecord],
+    session_plan: SessionPlanRecord | None,
+    sessions_held: Iterable[datetime],
+) -> list[tuple[str, Any]]:
+    """The document's members in order; the lists as iterators of JSON objects, made one at a
+    time as they are read (see :func:`write`)."""
+    return [
+        ("format", FORMAT),
+        ("version", VERSION),
+        ("exported_at", _instant(now)),
+        ("user_id", user_id),
+        ("person", person_object(person)),
+        ("reminders", (reminder_object(i, r) for i, r in enumerate(reminders))),
+        ("deliveries", (delivery_object(i, d, catalogue) for i, d in enumerate(deliveries))),
+        ("entries", (entry_object(e, catalogue) for e in entries)),
+        ("moods", (mood_object(m) for m in moods)),
+        ("session_plan", plan_object(session_plan) if session_plan else None),
+        ("sessions_held", (held_object(h) for h in sessions_held)),
+    ]
+
+
+def write(out: Callable[[str], object], document: Iterable[tuple[str, Any]]) -> None:
+    """Write a document to ``out`` piece by piece, byte for byte as :func:`dump` writes it.
+
+    A member whose value is an iterator is written as a list, one item at a time, so a list of
+    any length never has to be in memory.
+    """
+    out("{")
+    for position, (key, value) in enumerate(document):
+        out(("\n" if position == 0 else ",\n") + "  " + json.dumps(key, ensure_ascii=False) + ": ")
+        if not isinstance(value, Iterator):
+            out(_indented(value, 2))
+            continue
+        out("[")
+        empty = True
+        for item in value:
+            out(("\n    " if empty else ",\n    ") + _indented(item, 4))
+            empty = False
+        out("]" if empty else "\n  ]")
+    out("\n}\n")
+
+
+def _indented(value: Any, depth: int) -> str:
+    """``value`` as json.dumps(indent=2) writes it ``depth`` spaces in (a string never holds a
+    raw line break: JSON escapes it)."""
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + " " * depth)
+
+
+def person_object(person: PersonRecord) -> dict[str, Any]:
     return {
-        "format": FORMAT,
-        "version": VERSION,
-        "exported_at": _instant(now),
-        "user_id": user_id,
-        "person": {
-            "created_at": _instant(person.created_at),
-            "language_code": person.language_code,
-            "zone": person.zone,
-            "paused_until": _instant(person.paused_until),
-            "paused_indefinitely": person.paused_indefinitely,
-            "reachable": person.active,
-            "practice_due": person.practice_due,
-            "admitted": person.admitted,
-            "mood_with_prompts": person.mood_with_prompts,
-        },
-        "reminders": [
-            {
-                "ref": _ref("r", i),
-                "at": r.at,
-                "days": [WEEKDAY_KEYS[d] for d in sorted(r.days)],
-                "created_at": _instant(r.created_at),
-            }
-            for i, r in enumerate(data.reminders)
-        ],
-        "deliveries": [
-            {
-                "ref": _ref("d", i),
-                "reminder": _ref("r", d.reminder),
-                "kind": d.kind,
-                "prompt": exported_prompt(catalogue, d.prompt_id),
-                "due_at": _instant(d.due_at),
-                "state": d.state,
-                "created_at": _instant(d.created_at),
-                "sent_at": _instant(d.sent_at),
-            }
-            for i, d in enumerate(data.deliveries)
-        ],
-        "entries": [
-            {
-                "written_at": _instant(e.written_at),
-                "kind": e.kind,
-                "text": e.text,
-                "first_text": e.first_text,
-                "edited_at": _instant(e.edited_at),
-                "file_id": e.file_id,
-                "delivery": _ref("d", e.delivery),
-                "prompt": exported_prompt(catalogue, e.prompt_id),
-                "bring": e.bring,
-                "discussed_at": _instant(e.discussed_at),
-            }
-            for e in data.entries
-        ],
-        "moods": [{"score": m.score, "logged_at": _instant(m.logged_at)} for m in data.moods],
-        "session_plan": (
-            {
-                "next_at": _instant(data.session_plan.next_at),
-                "local_time": data.session_plan.local_time,
-                "repeat_days": data.session_plan.repeat_days,
-                "recap_due": _instant(data.session_plan.recap_due),
-            }
-            if data.session_plan
-            else None
-        ),
-        "sessions_held": [{"happened_at": _instant(h)} for h in data.sessions_held],
+        "created_at": _instant(person.created_at),
+        "language_code": person.language_code,
+        "zone": person.zone,
+        "paused_until": _instant(person.paused_until),
+        "paused_indefinitely": person.paused_indefinitely,
+        "reachable": person.active,
+        "practice_due": person.practice_due,
+        "admitted": person.admitted,
+        "mood_with_prompts": person.mood_with_prompts,
     }
+
+
+def reminder_object(position: int, r: ReminderRecord) -> dict[str, Any]:
+    return {
+        "ref": _ref("r", position),
+        "at": r.at,
+        "days": [WEEKDAY_KEYS[d] for d in sorted(r.days)],
+        "created_at": _instant(r.created_at),
+    }
+
+
+def delivery_object(position: int, d: DeliveryRecord, catalogue: Catalogue) -> dict[str, Any]:
+    return {
+        "ref": _ref("d", position),
+        "reminder": _ref("r", d.reminder),
+        "kind": d.kind,
+        "prompt": exported_prompt(catalogue, d.prompt_id),
+        "due_at": _instant(d.due_at),
+        "state": d.state,
+        "created_at": _instant(d.created_at),
+        "sent_at": _instant(d.sent_at),
+    }
+
+
+def entry_object(e: EntryRecord, catalogue: Catalogue) -> dict[str, Any]:
+    return {
+        "written_at": _instant(e.written_at),
+        "kind": e.kind,
+        "text": e.text,
+        "first_text": e.first_text,
+        "edited_at": _instant(e.edited_at),
+        "file_id": e.file_id,
+        "delivery": _ref("d", e.delivery),
+        "prompt": exported_prompt(catalogue, e.prompt_id),
+        "bring": e.bring,
+        "discussed_at": _instant(e.discussed_at),
+    }
+
+
+def mood_object(m: MoodRecord) -> dict[str, Any]:
+    return {"score": m.score, "logged_at": _instant(m.logged_at)}
+
+
+def plan_object(plan: SessionPlanRecord) -> dict[str, Any]:
+    return {
+        "next_at": _instant(plan.next_at),
+        "local_time": plan.local_time,
+        "repeat_days": plan.repeat_days,
+        "recap_due": _instant(plan.recap_due),
+    }
+
+
+def held_object(happened_at: datetime) -> dict[str, Any]:
+    return {"happened_at": _instant(happened_at)}
 
 
 def _instant(value: datetime | None) -> str | None:
@@ -154,16 +227,31 @@ def exported_prompt(catalogue: Catalogue, prompt_id: str | None) -> dict[str, An
 def parse(raw: bytes) -> tuple[int, PersonData]:
     """Read an export file's bytes: (the user id in it, the data). Raises ExportFormatError."""
     try:
-        document = json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        document = json.loads(text)
     except UnicodeDecodeError:
         raise ExportFormatError("the file is not UTF-8 text") from None
     except json.JSONDecodeError as error:
+        if _a_piece(text, error):
+            raise ExportFormatError(
+                "the file is one piece of an export sent in pieces (.json.001, .json.002, ...):"
+                " join them in order into one file first"
+            ) from None
         raise ExportFormatError(f"the file is not valid JSON (line {error.lineno})") from None
     except ValueError:  # a number of more than 4300 digits, which Python refuses to read
         raise ExportFormatError("the file holds a number far too long for a Between export") from None
     except RecursionError:
         raise ExportFormatError("the file nests lists or objects too deeply for a Between export") from None
     return from_document(document)
+
+
+def _a_piece(text: str, error: json.JSONDecodeError) -> bool:
+    """Whether ``text`` looks like one piece of a JSON file cut into pieces (docs/export-format.md,
+    "Large exports"): the first one, which stops early, or a later one, which starts mid-document
+    at a line as this module writes it."""
+    if text.startswith('{\n  "format": "' + FORMAT + '"'):
+        return error.pos >= len(text.rstrip())
+    return _PIECE_START.match(text) is not None
 
 
 def from_document(document: object) -> tuple[int, PersonData]:

@@ -2,10 +2,15 @@
 
 Shown in the person's own time zone; prompts are described as the JSON document describes them.
 It is for reading only: the JSON file is the one that can be imported again.
+
+The days are made one at a time while the template is written out (:func:`write_markdown`), so
+a journal of any length is never whole in memory.
 """
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
@@ -13,72 +18,163 @@ from bot.errors import BadInput
 from bot.prompts import Catalogue
 from bot.render import Renderer
 from bot.services.export.json_format import exported_prompt
-from bot.store.export import PersonData
+from bot.store.export import (
+    DeliveryRecord,
+    EntryRecord,
+    MoodRecord,
+    PersonData,
+    PersonRecord,
+    ReminderRecord,
+    SessionPlanRecord,
+)
 from bot.timezones import zone_from_name
 
-# Within one minute, show a session first, then the question, what was written, and the mood.
-_ORDER = {"session": 0, "question": 1, "entry": 2, "mood": 3}
+TEMPLATE = "export.md.j2"
 
 
 def render_markdown(renderer: Renderer, data: PersonData, catalogue: Catalogue, now: datetime) -> str:
     """The readable file: settings first, then everything by day in the person's zone."""
-    zone = person_zone(data.person.zone)
-    items: list[tuple[datetime, int, int, dict[str, Any]]] = []
-
-    def add(instant: datetime, item: dict[str, Any]) -> None:
-        items.append((instant, _ORDER[item["type"]], len(items), item))
-
-    for delivery in data.deliveries:
-        # Only questions that reached the person; the JSON file lists the others too.
-        if delivery.sent_at is not None:
-            add(
-                delivery.sent_at,
-                {
-                    "type": "question",
-                    "prompt": exported_prompt(catalogue, delivery.prompt_id),
-                    "skipped": delivery.state == "skipped",
-                },
-            )
-    for entry in data.entries:
-        add(
-            entry.written_at,
-            {
-                "type": "entry",
-                "kind": entry.kind,
-                "text": entry.text,
-                "first_text": entry.first_text,
-                "edited": _local(entry.edited_at, zone),
-                "prompt": exported_prompt(catalogue, entry.prompt_id),
-                "bring": entry.bring,
-                "discussed": _local(entry.discussed_at, zone),
-            },
-        )
-    for mood in data.moods:
-        add(mood.logged_at, {"type": "mood", "score": mood.score})
-    for held in data.sessions_held:
-        add(held, {"type": "session"})
-
-    days: list[dict[str, Any]] = []
-    for instant, _, _, item in sorted(items, key=lambda t: t[:3]):
-        local = _local(instant, zone)
-        assert local is not None
-        if not days or days[-1]["date"]["iso"] != local["iso"]:
-            days.append({"date": local, "items": []})
-        days[-1]["items"].append(item | {"time": local["time"]})
-
-    person = data.person
-    plan = data.session_plan
-    return renderer.render(
-        "export.md.j2",
-        exported=_local(now, zone),
-        zone=person.zone,
-        paused_until=_local(person.paused_until, zone),
-        paused_indefinitely=person.paused_indefinitely,
-        reminders=[{"at": r.at, "days": sorted(r.days)} for r in data.reminders],
-        plan={"next": _local(plan.next_at, zone), "repeat_days": plan.repeat_days} if plan else None,
-        days=days,
+    context = markdown_context(
+        data.person,
+        catalogue,
+        now,
+        reminders=data.reminders,
+        session_plan=data.session_plan,
         unsent=sum(d.sent_at is None for d in data.deliveries),
+        # Only questions that reached the person, by when; the JSON file lists the others too.
+        items=lambda: (
+            sorted((d for d in data.deliveries if d.sent_at is not None), key=_sent_at),
+            data.entries,
+            data.moods,
+            data.sessions_held,
+        ),
     )
+    return renderer.render(TEMPLATE, **context)
+
+
+def write_markdown(out: Callable[[str], object], renderer: Renderer, context: dict[str, Any]) -> None:
+    """Write the file to ``out`` as the template makes it, exactly ``render(...) + "\\n"`` (the
+    whitespace around it stripped as :meth:`Renderer.render` strips it)."""
+    started = False
+    pending = ""  # trailing whitespace, written only if something follows it
+    for chunk in renderer.env.get_template(TEMPLATE).generate(**context):
+        if not started:
+            chunk = chunk.lstrip()
+            started = bool(chunk)
+        text = pending + chunk
+        kept = text.rstrip()
+        if kept:
+            out(kept)
+        pending = text[len(kept) :]
+    out("\n")
+
+
+Items = Callable[
+    [],
+    tuple[Iterable[DeliveryRecord], Iterable[EntryRecord], Iterable[MoodRecord], Iterable[datetime]],
+]
+
+
+def markdown_context(
+    person: PersonRecord,
+    catalogue: Catalogue,
+    now: datetime,
+    *,
+    reminders: Iterable[ReminderRecord],
+    session_plan: SessionPlanRecord | None,
+    unsent: int,
+    items: Items,
+) -> dict[str, Any]:
+    """What export.md.j2 is rendered with. ``items`` gives the questions that reached the person
+    (by when they were sent), the entries, the moods and the sessions held, each in time order,
+    afresh at each call."""
+    zone = person_zone(person.zone)
+    days = _Days(items, catalogue, zone)
+    plan = session_plan
+    return {
+        "exported": _local(now, zone),
+        "zone": person.zone,
+        "paused_until": _local(person.paused_until, zone),
+        "paused_indefinitely": person.paused_indefinitely,
+        "reminders": [{"at": r.at, "days": sorted(r.days)} for r in reminders],
+        "plan": {"next": _local(plan.next_at, zone), "repeat_days": plan.repeat_days} if plan else None,
+        "days": days,  # made as the template reads them
+        "unsent": unsent,
+    }
+
+
+class _Days:
+    """The template's ``days``, made one day at a time as the template loops over them.
+
+    Within one minute a session comes first, then the question, what was written, and the mood:
+    the four streams are merged by time, and at the same instant in that order.
+    """
+
+    def __init__(self, items: Items, catalogue: Catalogue, zone: tzinfo) -> None:
+        self._items = items
+        self._catalogue = catalogue
+        self._zone = zone
+        self._any: bool | None = None
+
+    def __bool__(self) -> bool:  # the template asks whether there is anything at all
+        if self._any is None:
+            self._any = next(self._merged(), None) is not None
+        return self._any
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        day: dict[str, Any] | None = None
+        for instant, item in self._merged():
+            local = _local(instant, self._zone)
+            assert local is not None
+            if day is None or day["date"]["iso"] != local["iso"]:
+                if day is not None:
+                    yield day
+                day = {"date": local, "items": []}
+            day["items"].append(item | {"time": local["time"]})
+        if day is not None:
+            yield day
+
+    def _merged(self) -> Iterator[tuple[datetime, dict[str, Any]]]:
+        sent, entries, moods, held = self._items()
+        catalogue, zone = self._catalogue, self._zone
+        streams: list[Iterator[tuple[datetime, dict[str, Any]]]] = [
+            ((h, {"type": "session"}) for h in held),
+            (
+                (
+                    _sent_at(d),
+                    {
+                        "type": "question",
+                        "prompt": exported_prompt(catalogue, d.prompt_id),
+                        "skipped": d.state == "skipped",
+                    },
+                )
+                for d in sent
+            ),
+            (
+                (
+                    e.written_at,
+                    {
+                        "type": "entry",
+                        "kind": e.kind,
+                        "text": e.text,
+                        "first_text": e.first_text,
+                        "edited": _local(e.edited_at, zone),
+                        "prompt": exported_prompt(catalogue, e.prompt_id),
+                        "bring": e.bring,
+                        "discussed": _local(e.discussed_at, zone),
+                    },
+                )
+                for e in entries
+            ),
+            ((m.logged_at, {"type": "mood", "score": m.score}) for m in moods),
+        ]
+        # Equal instants come out in the order of the streams above (heapq.merge is stable).
+        return heapq.merge(*streams, key=lambda pair: pair[0])
+
+
+def _sent_at(delivery: DeliveryRecord) -> datetime:
+    assert delivery.sent_at is not None
+    return delivery.sent_at
 
 
 def person_zone(name: str | None) -> tzinfo:

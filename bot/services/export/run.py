@@ -7,12 +7,11 @@ The database side is bot/store/export.py (every table holding personal data); th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from bot.prompts import Catalogue
 from bot.render import Renderer
-from bot.services.export.json_format import dump, to_document
-from bot.services.export.markdown import person_zone, render_markdown
+from bot.services.export.files import prepare, read_part
 from bot.services.reminders import rearm
 from bot.store import export as store
 from bot.store.db import Database
@@ -50,17 +49,19 @@ async def collect(db: Database, user_id: int) -> PersonData | None:
 async def export_files(
     db: Database, renderer: Renderer, catalogue: Catalogue, user_id: int, now: datetime
 ) -> ExportFiles | None:
-    """The Markdown and JSON files for the person, or None when there is nothing to export."""
-    data = await collect(db, user_id)
-    if data is None:
+    """The Markdown and JSON files for the person, whole and in memory, or None when there is
+    nothing to export. /export sends them from disk, in parts if need be (:func:`prepare`)."""
+    prepared = await prepare(db, renderer, catalogue, user_id, now, whole=True)
+    if prepared is None:
         return None
-    stem = f"between-export-{_local_date(now, data.person.zone).isoformat()}"
-    return ExportFiles(
-        markdown_name=f"{stem}.md",
-        markdown=(render_markdown(renderer, data, catalogue, now) + "\n").encode(),
-        json_name=f"{stem}.json",
-        json=dump(to_document(user_id, data, catalogue, now)),
-    )
+    with prepared:
+        markdown, document = prepared.parts
+        return ExportFiles(
+            markdown_name=markdown.name,
+            markdown=await read_part(markdown),
+            json_name=document.name,
+            json=await read_part(document),
+        )
 
 
 async def import_person(db: Database, user_id: int, data: PersonData, now: datetime) -> None:
@@ -73,7 +74,3 @@ async def import_person(db: Database, user_id: int, data: PersonData, now: datet
             raise AlreadyHasData(user_id)
         await store.insert(conn, user_id, data, now)
         await rearm(conn, user_id, now)
-
-
-def _local_date(now: datetime, zone_name: str | None) -> date:
-    return now.astimezone(person_zone(zone_name)).date()
