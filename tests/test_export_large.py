@@ -66,6 +66,7 @@ def journal(entries: int, *, per_day: int = 5, words: int = 30) -> PersonData:
             moods.append(MoodRecord(1 + n % 5, at + timedelta(minutes=30)))
     return replace(
         RICH,
+        person=replace(RICH.person, language_code="en"),  # the captions asserted are English
         deliveries=tuple(deliveries),
         entries=tuple(notes),
         moods=tuple(moods),
