@@ -95,7 +95,7 @@ def build_application(settings: Settings, *, db: Database, clock: Clock) -> Betw
     )
     for journey in JOURNEYS:
         journey.add_handlers(application)
-    application.add_error_handler(on_error)  # type: ignore[arg-type]
+    application.add_error_handler(on_error)
     return application
 
 

@@ -58,7 +58,8 @@ class BetweenContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any
 
     @property
     def resources(self) -> Resources:
-        return self.bot_data["resources"]  # type: ignore[no-any-return]
+        resources: Resources = self.bot_data["resources"]
+        return resources
 
     @property
     def db(self) -> Database:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta, tzinfo
 from typing import Any
 
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
@@ -276,7 +276,9 @@ class Dispatcher:
         return list(to_send.values()), len(due) == CLAIM_BATCH
 
     @staticmethod
-    def _latest_due(stored: datetime, at, days, zone, now: datetime) -> datetime:  # type: ignore[no-untyped-def]
+    def _latest_due(
+        stored: datetime, at: time, days: frozenset[int], zone: tzinfo, now: datetime
+    ) -> datetime:
         """The last instant not after ``now`` at which the reminder was due (coalescing)."""
         latest = stored
         instant = next_due(max(stored, now - COALESCE_LOOKBACK), at, days, zone)
@@ -355,7 +357,7 @@ class Dispatcher:
             assert plan.recap_due is not None
             async with self.db.read() as conn:
                 person = await people.get(conn, plan.user_id)
-            if self._held(person, now):
+            if person is None or self._held(person, now):
                 continue  # paused, unreachable, or may no longer use the bot
             if now - plan.recap_due > self.grace or plan.next_at <= now:
                 continue  # too late to help (after downtime): the person can still ask /recap

@@ -7,17 +7,17 @@ import re
 
 from telegram import Update
 from telegram.constants import ChatType, MessageEntityType
-from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
+from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.context import BetweenContext
-from bot.handlers.common import language
+from bot.handlers.common import AnyApplication, language
 from bot.services import access as service
 from bot.services.access import Access
 from bot.views.buttons import Action, is_action
 from bot.views.replies import reply
 
 
-def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+def add_handlers(app: AnyApplication) -> None:
     """Groups -4..-2 run before everything, in order (one handler per group runs): group chats
     are refused first (nothing from a group is stored), then access control, then a person
     Telegram said we could not reach is marked reachable again."""

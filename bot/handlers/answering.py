@@ -10,12 +10,12 @@ from datetime import UTC
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
-from telegram.ext import Application, ApplicationHandlerStop, MessageHandler, filters
+from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 
 from bot.context import BetweenContext
 from bot.errors import BadInput
 from bot.handlers import onboarding, pause, reminders, sessions
-from bot.handlers.common import button, command, language, user_id
+from bot.handlers.common import AnyApplication, button, command, language, user_id
 from bot.handlers.safety import send_crisis_resources, suggests_crisis
 from bot.services import conversation, journal
 from bot.services import onboarding as people
@@ -51,7 +51,7 @@ REPLY_MAX_CHARS = 60
 REPLY_MAX_WORDS = 6
 
 
-def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+def add_handlers(app: AnyApplication) -> None:
     """Register /bring, the Bring-to-session button, and every message that is not a command.
 
     New commands are left out of the message handler: a command Between does not have goes to

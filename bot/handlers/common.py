@@ -7,11 +7,13 @@ from functools import wraps
 from typing import Any
 
 from telegram import CallbackQuery, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BetweenContext
 from bot.views.buttons import Action, Press, pattern, unpack
 
+# What add_handlers registers on (the composition root builds it with Between's context type).
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 ButtonCallback = Callable[[Update, BetweenContext, CallbackQuery, Press], Awaitable[None]]
 
 

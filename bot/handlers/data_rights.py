@@ -8,10 +8,9 @@ from typing import Any
 
 from telegram import CallbackQuery, Update
 from telegram.error import BadRequest, NetworkError
-from telegram.ext import Application
 
 from bot.context import BetweenContext
-from bot.handlers.common import button, command, user_id
+from bot.handlers.common import AnyApplication, button, command, user_id
 from bot.outcome import current_outcome
 from bot.services import erase, export
 from bot.services.erase import CONFIRM_LIFETIME, Confirmed
@@ -21,7 +20,7 @@ from bot.views.replies import drop_buttons, reply
 log = logging.getLogger(__name__)
 
 
-def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+def add_handlers(app: AnyApplication) -> None:
     """Register /export, /delete and the confirmation buttons."""
     app.add_handler(command("export", export_command))
     app.add_handler(command("delete", delete_command))

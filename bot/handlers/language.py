@@ -11,11 +11,11 @@ import logging
 
 from telegram import BotCommandScopeChat, CallbackQuery, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, TypeHandler
+from telegram.ext import TypeHandler
 
 from bot.context import BetweenContext
 from bot.errors import BadInput
-from bot.handlers.common import button, command, language, user_id
+from bot.handlers.common import AnyApplication, button, command, language, user_id
 from bot.i18n import available, language_named
 from bot.services import language as service
 from bot.views.buttons import Action, Press
@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 SPEAK_GROUP = -5
 
 
-def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+def add_handlers(app: AnyApplication) -> None:
     """Find the person's language for every update; register /language and its buttons."""
     app.add_handler(TypeHandler(Update, speak_their_language), group=SPEAK_GROUP)
     app.add_handler(command("language", language_command))

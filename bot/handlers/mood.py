@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import UTC
 
 from telegram import CallbackQuery, Update
-from telegram.ext import Application
 
 from bot.context import BetweenContext
-from bot.handlers.common import button, command, language, user_id
+from bot.handlers.common import AnyApplication, button, command, language, user_id
 from bot.mood import MOOD_SCORES
 from bot.services import mood as service
 from bot.views.buttons import Action, Press
@@ -16,7 +15,7 @@ from bot.views.mood import drop_mood_scale, mood_scale
 from bot.views.replies import reply
 
 
-def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+def add_handlers(app: AnyApplication) -> None:
     """Register /mood and the scale's buttons (also those under a prompt)."""
     app.add_handler(command("mood", mood_command))
     app.add_handler(button(mood_button, Action.MOOD))

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from telegram import CallbackQuery, Update
-from telegram.ext import Application
 
 from bot.context import BetweenContext
-from bot.handlers.common import button, command, language, user_id
+from bot.handlers.common import AnyApplication, button, command, language, user_id
 from bot.parsing import ZoneGuess, parse_zone_answer
 from bot.services import conversation
 from bot.services import onboarding as service
@@ -18,7 +17,7 @@ from bot.views.reminders import default_offer
 from bot.views.replies import drop_buttons, reply
 
 
-def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+def add_handlers(app: AnyApplication) -> None:
     """Register /start, /timezone, /help and the zone buttons."""
     app.add_handler(command("start", start))
     app.add_handler(command("timezone", timezone))

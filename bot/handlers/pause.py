@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from telegram import CallbackQuery, Update
-from telegram.ext import Application
 
 from bot.context import BetweenContext
-from bot.handlers.common import button, command, user_id
+from bot.handlers.common import AnyApplication, button, command, user_id
 from bot.parsing import PauseSpec, parse_pause_args
 from bot.services import onboarding
 from bot.services import reminders as service
@@ -20,7 +19,7 @@ from bot.views.replies import drop_buttons, reply
 PAUSE_CHOICES = {"1d": timedelta(days=1), "3d": timedelta(days=3), "7d": timedelta(days=7)}
 
 
-def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+def add_handlers(app: AnyApplication) -> None:
     """Register /pause, /resume and the pause buttons."""
     app.add_handler(command("pause", pause))
     app.add_handler(command("resume", resume))

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from telegram import CallbackQuery, Update
-from telegram.ext import Application
 
 from bot.context import BetweenContext
-from bot.handlers.common import button, command, language, user_id
+from bot.handlers.common import AnyApplication, button, command, language, user_id
 from bot.services import prompting as service
 from bot.views.buttons import Action, Press
 from bot.views.prompt import prompt_message, snooze_choices
 from bot.views.replies import drop_buttons, reply
 
 
-def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+def add_handlers(app: AnyApplication) -> None:
     """Register /prompt and the buttons under prompts."""
     app.add_handler(command("prompt", prompt_now))
     app.add_handler(button(prompt_button, Action.LATER, Action.ANOTHER, Action.SKIP))

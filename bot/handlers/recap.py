@@ -10,19 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from telegram import CallbackQuery, InputFile, Update
-from telegram.ext import Application
 
 from bot.context import BetweenContext
 from bot.errors import BadInput
-from bot.handlers.common import button, command, user_id
+from bot.handlers.common import AnyApplication, button, command, user_id
 from bot.parsing import parse_recap_window
 from bot.services import recap as service
 from bot.views.buttons import Action, Press, instant_from_code, is_action
 from bot.views.recap import left_out, preview, send_recap, toggled, window_from_codes
-from bot.views.replies import drop_buttons, drop_some_buttons, reply
+from bot.views.replies import drop_buttons, drop_some_buttons, reply, shown_markup
 
 
-def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+def add_handlers(app: AnyApplication) -> None:
     """Register /recap and the buttons under recaps and file previews."""
     app.add_handler(command("recap", recap))
     app.add_handler(button(discussed_button, Action.RECAP_DISCUSSED, Action.RECAP_DISCUSSED_ALL))
@@ -75,7 +74,7 @@ async def discussed_button(
 async def _drop_discussed(query: CallbackQuery, drop: Callable[[str], bool]) -> None:
     """Leave out the buttons ``drop`` matches; a lone "All discussed" left behind goes too: with
     one item, its own button does the same."""
-    markup = query.message.reply_markup if query.message is not None else None  # type: ignore[union-attr]
+    markup = shown_markup(query)
     singles = sum(
         1
         for row in (markup.inline_keyboard if markup else ())
@@ -105,7 +104,7 @@ async def preview_button(update: Update, context: BetweenContext, query: Callbac
 async def toggle_button(update: Update, context: BetweenContext, query: CallbackQuery, press: Press) -> None:
     """Keep or leave out one item of the file."""
     renderer = context.renderer
-    markup = query.message.reply_markup if query.message is not None else None  # type: ignore[union-attr]
+    markup = shown_markup(query)
     key, number = press.number(0), press.number(1)
     if (
         len(press.args) != 3
@@ -127,7 +126,7 @@ async def files_button(update: Update, context: BetweenContext, query: CallbackQ
     """ "Make the files": the recap without what the person left out, as Markdown and a page."""
     renderer = context.renderer
     window = window_from_codes(press.args)
-    markup = query.message.reply_markup if query.message is not None else None  # type: ignore[union-attr]
+    markup = shown_markup(query)
     if window is None or markup is None:
         # The leave-out choices live in the preview's buttons. Without them (Telegram may send
         # an old message as inaccessible) we cannot know what the person left out: refuse

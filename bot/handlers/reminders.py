@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import time
 
 from telegram import CallbackQuery, Update
-from telegram.ext import Application
 
 from bot.context import BetweenContext
-from bot.handlers.common import button, command, user_id
+from bot.handlers.common import AnyApplication, button, command, user_id
 from bot.parsing import parse_clock_time, parse_remind_args
 from bot.schedule import ALL_DAYS
 from bot.services import reminders as service
@@ -18,7 +17,7 @@ from bot.views.reminders import reminder_list, reminder_view
 from bot.views.replies import drop_buttons, reply
 
 
-def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+def add_handlers(app: AnyApplication) -> None:
     """Register /remind and the reminder buttons (also those offered after onboarding)."""
     app.add_handler(command("remind", remind))
     app.add_handler(

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from telegram import CallbackQuery, Update
-from telegram.ext import Application
 
 from bot.context import BetweenContext
 from bot.errors import BadInput
-from bot.handlers.common import button, command, user_id
+from bot.handlers.common import AnyApplication, button, command, user_id
 from bot.parsing import parse_session_args
 from bot.services import sessions as service
 from bot.views.buttons import Action, Press, instant_from_code
@@ -17,7 +16,7 @@ from bot.views.sessions import outcome_text, session_buttons
 _CHOICES = {Action.SESSION_MOVE: "move", Action.SESSION_SKIP: "skip", Action.SESSION_STOP: "stop"}
 
 
-def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+def add_handlers(app: AnyApplication) -> None:
     """Register /session and its buttons."""
     app.add_handler(command("session", session))
     app.add_handler(button(session_button, *_CHOICES))

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from telegram import CallbackQuery, Update
-from telegram.ext import Application
 
 from bot.context import BetweenContext
 from bot.handlers import language as language_journey
 from bot.handlers import onboarding, pause, reminders
-from bot.handlers.common import button, command, language, user_id
+from bot.handlers.common import AnyApplication, button, command, language, user_id
 from bot.services import onboarding as service
 from bot.views.buttons import Action, Press
 from bot.views.replies import reply
 from bot.views.settings import settings_message
 
 
-def add_handlers(app: Application) -> None:  # type: ignore[type-arg]
+def add_handlers(app: AnyApplication) -> None:
     """Register /settings and its buttons."""
     app.add_handler(command("settings", settings_command))
     app.add_handler(button(settings_button, Action.SETTINGS))

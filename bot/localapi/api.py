@@ -176,9 +176,9 @@ class LocalBotAPI(_PersonSide, _ReadingSide, _MessageMethods, _BotMethods):
             return _json_error(exc)
         except Exception:  # a bug here must answer, not kill the connection thread
             _LOG.exception("local Bot API stand-in failed in %s", canonical)
-            exc = ApiError(500, "Internal Server Error")
-            self._record_failure(canonical, exc)
-            return _json_error(exc)
+            failure = ApiError(500, "Internal Server Error")
+            self._record_failure(canonical, failure)
+            return _json_error(failure)
         payload = json.dumps({"ok": True, "result": result}, ensure_ascii=False)
         return 200, "application/json", payload.encode("utf-8")
 

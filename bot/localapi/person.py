@@ -293,10 +293,9 @@ class _PersonSide(_World):
             "old_chat_member": {"status": old, "user": dict(self._bot_user)},
             "new_chat_member": {"status": new, "user": dict(self._bot_user)},
         }
-        if new == "kicked":
-            member["new_chat_member"]["until_date"] = 0
-        if old == "kicked":
-            member["old_chat_member"]["until_date"] = 0
+        for side, status in (("new_chat_member", new), ("old_chat_member", old)):
+            if status == "kicked":
+                member[side] = {**member[side], "until_date": 0}  # type: ignore[dict-item]
         return self._queue({"my_chat_member": member})
 
 

@@ -24,10 +24,14 @@ class Holder(Protocol):
     """What decides when a person's reminders fire: their zone and whether they are on hold.
     A Person has it, and so does the dispatcher's DueReminder (read in the same query)."""
 
-    zone: str | None
-    active: bool
-    paused_until: datetime | None
-    paused_indefinitely: bool
+    @property
+    def zone(self) -> str | None: ...
+    @property
+    def active(self) -> bool: ...
+    @property
+    def paused_until(self) -> datetime | None: ...
+    @property
+    def paused_indefinitely(self) -> bool: ...
 
 
 def fire_after(

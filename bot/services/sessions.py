@@ -9,7 +9,7 @@ weekly 17:00 stays 17:00 across daylight saving changes. Every change to a plan 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
 
 import aiosqlite
@@ -27,7 +27,7 @@ from bot.timezones import zone_from_name
 
 # The operator's default lead time (Settings.recap_lead), for callers that have no settings at
 # hand; handlers pass context.settings.recap_lead.
-DEFAULT_RECAP_LEAD: timedelta = next(f.default for f in fields(Settings) if f.name == "recap_lead")
+DEFAULT_RECAP_LEAD: timedelta = Settings.__dataclass_fields__["recap_lead"].default  # type: ignore[assignment]
 # A session marked held this close to the planned one is that planned session (it ran early or
 # late), so the plan moves on; a planned session further away still stands.
 SAME_SESSION = timedelta(hours=12)

@@ -53,6 +53,7 @@ async def current_version(db: Database) -> int:
     """The schema version recorded in the database file."""
     async with db.raw() as conn:
         row = await fetch_one(conn, "PRAGMA user_version")
+    assert row is not None  # a pragma always answers
     return int(row[0])
 
 
@@ -82,6 +83,7 @@ async def migrate(db: Database, folder: Path | None = None) -> list[int]:
 async def _has_tables(db: Database) -> bool:
     async with db.raw() as conn:
         row = await fetch_one(conn, "SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'")
+    assert row is not None  # count(*) always answers
     return bool(row[0])
 
 

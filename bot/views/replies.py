@@ -24,9 +24,15 @@ async def drop_buttons(query: CallbackQuery) -> None:
     await _edit_markup(query, None)
 
 
+def shown_markup(query: CallbackQuery) -> InlineKeyboardMarkup | None:
+    """The keyboard under the message a button was pressed on (None: none, or Telegram sent the
+    message as inaccessible, as it does for old ones)."""
+    return query.message.reply_markup if isinstance(query.message, Message) else None
+
+
 async def drop_some_buttons(query: CallbackQuery, drop: Callable[[str], bool]) -> None:
     """Remove the buttons whose data ``drop`` matches; the others stay (all gone: no keyboard)."""
-    markup = query.message.reply_markup if query.message is not None else None  # type: ignore[union-attr]
+    markup = shown_markup(query)
     rows = [
         [button for button in row if not drop(str(button.callback_data))]
         for row in (markup.inline_keyboard if markup else ())

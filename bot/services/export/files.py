@@ -232,6 +232,7 @@ def _cuts(path: Path, limit: int | None, *, markdown: bool) -> list[int]:
             end = offset + len(line)
             while end - start > limit:
                 day, item, any_line = best
+                cut: int | None
                 if day is not None and day - start >= limit // 2:
                     cut = day
                 else:
