@@ -19,7 +19,7 @@ from bot.parsing import duration, pause, recap, remind, text
 from bot.parsing.duration import MAX_PAUSE_DAYS, parse_duration
 from bot.parsing.pause import PauseSpec, parse_pause_args
 from bot.parsing.recap import MAX_RECAP_DAYS, MAX_RECAP_YEARS, RecapWindow, parse_recap_window
-from bot.parsing.remind import MAX_REMINDERS, parse_remind_args
+from bot.parsing.remind import MAX_REMINDERS, means_off, parse_remind_args
 from bot.parsing.session import (
     FORTNIGHTLY,
     MAX_AHEAD_DAYS,
@@ -59,6 +59,7 @@ __all__ = [
     "RecapWindow",
     "SessionSpec",
     "ZoneGuess",
+    "means_off",
     "normalise",
     "parse_clock_time",
     "parse_date",
