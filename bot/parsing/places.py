@@ -56,9 +56,9 @@ def names_in(language: str) -> dict[str, str]:
         # A country is a place on one zone when its English name is (Germany, Austria).
         english = Locale.parse(ENGLISH).territories
         for code, name in locale.territories.items():
-            if code in english and (zone := zone_for_key(lookup_key(english[code]))):
-                if not is_fixed_name(zone):
-                    found[_key(name)].add(zone)
+            if code in english and (country_zone := zone_for_key(lookup_key(english[code]))):
+                if not is_fixed_name(country_zone):
+                    found[_key(name)].add(country_zone)
     names = {key: next(iter(zones)) for key, zones in found.items() if key and len(zones) == 1}
     # The lexicon's places are what people there mean: the Spanish "Granada" is in Spain, even
     # though CLDR's Spanish also calls the island of Grenada so.

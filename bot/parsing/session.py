@@ -138,9 +138,9 @@ def _take_repeat(normal: str, typed: str, grammar: _Grammar) -> tuple[int | None
         found.add(FORTNIGHTLY if match["other"] else WEEKLY)
         return " "
 
-    for pattern in (grammar.every_day_name, _EVERY_DAY_NAME):
-        if pattern is not None:
-            normal = pattern.sub(every_day, normal)
+    for every in (grammar.every_day_name, _EVERY_DAY_NAME):
+        if every is not None:
+            normal = every.sub(every_day, normal)
     if len(found) > 1:
         raise BadInput("session_invalid", text=typed)
     return next(iter(found), None), " ".join(normal.split())

@@ -334,18 +334,18 @@ def _read_date(
         return _yearless(month, day, today, past, typed)
     for pattern in (_DAY_MONTH, _MONTH_DAY):
         match = pattern.fullmatch(normal)
-        if match and (month := words.month(match["month"])) is not None:
+        if match and (named_month := words.month(match["month"])) is not None:
             if match["year"]:
-                return _dated(int(match["year"]), month, int(match["day"]), typed)
-            return _yearless(month, int(match["day"]), today, past, typed)
+                return _dated(int(match["year"]), named_month, int(match["day"]), typed)
+            return _yearless(named_month, int(match["day"]), today, past, typed)
     if not weekday:
         return None
     markers = ("last", *words.lex.last_words) if past else ("next", *words.lex.next_words)
     rest = _without_marker(normal, markers)
-    if " " not in rest and (index := words.weekday(rest)) is not None:
+    if " " not in rest and (named := words.weekday(rest)) is not None:
         if past:
-            return today - timedelta(days=(today.weekday() - index - 1) % 7 + 1)
-        return today + timedelta(days=(index - today.weekday() - 1) % 7 + 1)
+            return today - timedelta(days=(today.weekday() - named - 1) % 7 + 1)
+        return today + timedelta(days=(named - today.weekday() - 1) % 7 + 1)
     return None
 
 

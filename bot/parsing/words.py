@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import Literal
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import get_day_names, get_month_names
@@ -35,6 +36,11 @@ _ENGLISH_MONTHS = (
     "january", "february", "march", "april", "may", "june",
     "july", "august", "september", "october", "november", "december",
 )  # fmt: skip
+
+# The CLDR names read: every width but the one-letter narrow ones, in both contexts.
+_DAY_WIDTHS: tuple[Literal["wide", "abbreviated", "short"], ...] = ("wide", "abbreviated", "short")
+_MONTH_WIDTHS: tuple[Literal["wide", "abbreviated"], ...] = ("wide", "abbreviated")
+_CONTEXTS: tuple[Literal["format", "stand-alone"], ...] = ("format", "stand-alone")
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "ß": "ss"})
 # A name's stem (all but its last letter) takes at most this many letters of ending:
@@ -199,19 +205,14 @@ def words_for(language: str = ENGLISH) -> Words:
     days = months = _NO_NAMES
     decimal_comma = False
     if locale is not None:
-        widths = [
-            (width, context)
-            for width in ("wide", "abbreviated", "short")
-            for context in ("format", "stand-alone")
-        ]
         days = _names(
-            [get_day_names(width, context, locale) for width, context in widths],
-            [get_day_names("wide", context, locale) for context in ("format", "stand-alone")],
+            [get_day_names(width, context, locale) for width in _DAY_WIDTHS for context in _CONTEXTS],
+            [get_day_names("wide", context, locale) for context in _CONTEXTS],
             lexicon.min_prefix,
         )
         months = _names(
-            [get_month_names(width, context, locale) for width, context in widths[:4]],
-            [get_month_names("wide", context, locale) for context in ("format", "stand-alone")],
+            [get_month_names(width, context, locale) for width in _MONTH_WIDTHS for context in _CONTEXTS],
+            [get_month_names("wide", context, locale) for context in _CONTEXTS],
             max(3, lexicon.min_prefix),
         )
         decimal_comma = get_decimal_symbol(locale) == ","
