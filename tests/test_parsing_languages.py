@@ -212,6 +212,12 @@ def test_remind_keeps_english_am_for_english_speakers() -> None:
     assert parse_remind_args(["7", "am", "weekends"]) == [(time(7), WEEKENDS)]
     assert parse_remind_args(["7", "am", "weekends"], language="es") == [(time(7), WEEKENDS)]
     assert refused(lambda: parse_remind_args(["19:00", "am", "Wochenende"])) == "time_invalid"
+    # For a German speaker "am" before a word is "on the"; at the end it can only be a.m.
+    assert parse_remind_args(["7", "am"], language="de") == [(time(7), ALL_DAYS)]
+    assert refused(lambda: parse_remind_args(["7", "am", "Montag"], language="de")) == "time_ambiguous"
+    assert parse_session_args(["Di", "9", "am"], local_now=MONDAY_MORNING, language="de") == SessionSpec(
+        "set", date(2026, 11, 24), time(9), None
+    )
 
 
 @pytest.mark.parametrize(

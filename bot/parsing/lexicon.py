@@ -57,6 +57,7 @@ class Lexicon:
     next_words: tuple[str, ...] = ()
     last_words: tuple[str, ...] = ()
     date_articles: tuple[str, ...] = ()
+    ordinals: tuple[str, ...] = ()  # what follows a day's number: 1er, 1º (NFKC: 1o), 24-го
     # Lengths of time: unit words (in minutes), number words, "and", words around a length.
     units: dict[str, int] = field(default_factory=dict)
     numbers: dict[str, int] = field(default_factory=dict)
@@ -167,6 +168,7 @@ SPANISH = Lexicon(
     next_words=_phrases("próximo, próxima, que viene, este, esta, siguiente"),
     last_words=_phrases("pasado, pasada, último, última, anterior"),
     date_articles=_phrases("el, la, del"),
+    ordinals=_phrases("o, .o"),
     units={
         **_each("hora, horas", HOUR),
         **_each("día, días", DAY),
@@ -233,6 +235,7 @@ FRENCH = Lexicon(
     next_words=_phrases("prochain, prochaine, ce, cette, qui vient"),
     last_words=_phrases("dernier, dernière, passé, passée"),
     date_articles=_phrases("le, du, au"),
+    ordinals=_phrases("er"),
     units={
         **_each("heure, heures", HOUR),
         **_each("jour, jours, j", DAY),
@@ -293,6 +296,7 @@ RUSSIAN = Lexicon(
     next_words=_phrases("следующий, следующую, следующее, ближайший, ближайшую, ближайшее, этот, эту, это"),
     last_words=_phrases("прошлый, прошлую, прошлое, прошедший, прошедшую, последний, последнюю"),
     date_articles=_phrases("в, во"),
+    ordinals=_phrases("-го, -е, го"),
     units={
         **_each("час, часа, часов, ч", HOUR),
         **_each("день, дня, дней, д, сутки, суток", DAY),

@@ -81,10 +81,11 @@ def parse_remind_args(args: list[str], *, language: str = ENGLISH) -> list[tuple
     while index < len(tokens):
         token = tokens[index]
         following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        then = tokens[index + 2] if index + 2 < len(tokens) else ""
         if is_time_start(token, language):
             close_run()
             # "7 pm", "12 noon" and "19 Uhr" arrive as two arguments.
-            if joins_time(token, following, language):
+            if joins_time(token, following, language, then=then):
                 token = f"{token} {following}"
                 index += 1
             times.add(parse_clock_time(token, language=language))

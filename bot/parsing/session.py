@@ -163,7 +163,9 @@ def _take_time(tokens: list[str], typed: str, language: str) -> tuple[time | Non
     while index < len(tokens):
         token = tokens[index]
         following = tokens[index + 1] if index + 1 < len(tokens) else ""
-        meridiem = following in MERIDIEM_WORDS and words.is_english(following)
+        then = tokens[index + 2] if index + 2 < len(tokens) else ""
+        # The German "am" before a word is "on the"; at the end it is a.m.
+        meridiem = following in MERIDIEM_WORDS and (words.is_english(following) or not then)
         if token[:1].isdigit() and (meridiem or following in words.lex.clock_words):
             token = f"{token} {following}"
             index += 1
@@ -221,8 +223,9 @@ def parse_session_args(args: list[str], *, local_now: datetime, language: str = 
     if normal in _ACTIONS:
         return SessionSpec(_ACTIONS[normal])
     repeat, rest = _take_repeat(normal, typed, grammar)
-    tokens = [t for t in rest.split() if t not in grammar.fillers]
-    at, words = _take_time(tokens, typed, language)
+    # Fillers go after the time is taken: the German "am" may be a.m. ("Di 9 am").
+    at, words = _take_time(rest.split(), typed, language)
+    words = [word for word in words if word not in grammar.fillers]
     if words:
         try:
             day = _day(words, at, local_now, language)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, time, timedelta
+from functools import cache
 
 from bot.errors import BadInput
 from bot.parsing.words import ENGLISH, Words, fold, words_for
@@ -71,13 +72,13 @@ def named_time(word: str, language: str = ENGLISH) -> time | None:
     return own[folded] if folded in own else NAMED_TIMES.get(folded)
 
 
-def joins_time(token: str, following: str, language: str = ENGLISH) -> bool:
+def joins_time(token: str, following: str, language: str = ENGLISH, *, then: str = "") -> bool:
     """Whether ``following`` finishes the time ``token`` begins, arriving as a separate argument:
-    ``7 pm``, ``12 noon``, ``19 Uhr``, ``19 h``. The German "am" is never a.m. (``19:00 am
-    Wochenende``)."""
+    ``7 pm``, ``12 noon``, ``19 Uhr``, ``19 h``. ``then`` is the word after ``following``: the
+    German "am" before a word is "on the" (``19:00 am Wochenende``), at the end it is a.m."""
     words = words_for(language)
     if following in MERIDIEM_WORDS:
-        return words.is_english(following)
+        return words.is_english(following) or not then
     if token == "12" and following in NAMED_TIMES:
         return True
     return token[:1].isdigit() and fold(following) in words.lex.clock_words
@@ -275,9 +276,14 @@ _DAY_MONTH = re.compile(
     r"(?: (?:(?:de|del) )?(?P<year>\d{4})(?: (?:г|года?))?\.?)?"
 )
 _MONTH_DAY = re.compile(rf"(?P<month>{_LETTERS})\.? (?P<day>\d{{1,2}})(?: (?P<year>\d{{4}}))?")
-# 24th, 1er, 1º (NFKC: 1o), 24-го
-_ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th|er|\.?o|-?го|-?е)\b")
 _RELATIVE_DAYS = {"today": 0, "tomorrow": 1, "tmrw": 1, "yesterday": -1}
+
+
+@cache
+def _ordinal(language: str) -> re.Pattern[str]:
+    """24th, and the person's ordinals: 1er, 1º (NFKC: 1o), 24-го."""
+    own = "".join(f"|{re.escape(suffix)}" for suffix in words_for(language).lex.ordinals)
+    return re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th{own})(?!\w)")
 
 
 def _dated(year: int, month: int, day: int, typed: str) -> date:
@@ -364,7 +370,7 @@ def parse_date(text: str, *, today: date, past: bool = False, language: str = EN
     """
     typed, normal = normalise(text)
     words = words_for(language)
-    normal = " ".join(_ORDINAL.sub(r"\1", fold(normal)).replace(",", " ").split())
+    normal = " ".join(_ordinal(language).sub(r"\1", fold(normal)).replace(",", " ").split())
     tokens = normal.split()
     while len(tokens) > 1 and tokens[0] in words.lex.date_articles:
         tokens = tokens[1:]
