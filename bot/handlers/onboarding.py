@@ -52,7 +52,8 @@ async def timezone(update: Update, context: BetweenContext) -> None:
 
 async def answer_zone(update: Update, context: BetweenContext, text: str) -> None:
     """A zone typed by the person: set it, or offer the zones their answer could mean."""
-    guess = parse_zone_answer(text, now=context.clock.now())  # BadInput -> a kind line, nothing changed
+    # BadInput -> a kind line, nothing changed
+    guess = parse_zone_answer(text, now=context.clock.now(), language=context.language)
     if guess.zone is None:
         await _offer_choices(update, context, guess)
         return

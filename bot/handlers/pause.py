@@ -30,7 +30,7 @@ async def pause(update: Update, context: BetweenContext) -> None:
     """/pause [3d | 2w | until DATE | forever]; alone, it offers buttons."""
     owner = user_id(update)
     today = await onboarding.local_today(context.db, owner, context.clock.now())
-    spec = parse_pause_args(context.args or [], today=today)
+    spec = parse_pause_args(context.args or [], today=today, language=context.language)
     if spec is None:
         await reply(update, *pause_choices(context.renderer, owner))
         return
@@ -43,7 +43,7 @@ async def pause_date_answer(update: Update, context: BetweenContext) -> None:
     assert message is not None and message.text is not None
     owner = user_id(update)
     today = await onboarding.local_today(context.db, owner, context.clock.now())
-    spec = parse_pause_args(["until", message.text], today=today)
+    spec = parse_pause_args(["until", message.text], today=today, language=context.language)
     assert spec is not None
     await _pause_as(update, context, spec, answered=True)
 

@@ -36,7 +36,9 @@ async def recap(update: Update, context: BetweenContext) -> None:
     now = context.clock.now()
     zone = await service.zone_for(context.db, owner)
     try:
-        spec = parse_recap_window(context.args or [], today=now.astimezone(zone).date())
+        spec = parse_recap_window(
+            context.args or [], today=now.astimezone(zone).date(), language=context.language
+        )
     except BadInput as error:
         if error.code == "duration_too_long":  # its usual answer is about /pause
             raise BadInput("recap_too_long", **error.params) from None

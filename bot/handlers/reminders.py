@@ -8,7 +8,7 @@ from telegram import CallbackQuery, Update
 
 from bot.context import BetweenContext
 from bot.handlers.common import AnyApplication, button, command, user_id
-from bot.parsing import parse_clock_time, parse_remind_args
+from bot.parsing import means_off, parse_clock_time, parse_remind_args
 from bot.schedule import ALL_DAYS
 from bot.services import reminders as service
 from bot.services.conversation import Ask
@@ -37,18 +37,19 @@ async def remind(update: Update, context: BetweenContext) -> None:
     if not args:
         await _show(update, context)
         return
-    if [a.lower() for a in args] == ["off"]:
+    if means_off(args, context.language):
         count = await service.remove_all(context.db, user_id(update))
         await reply(update, context.renderer.line("reminders_off", count=count))
         return
-    await _add(update, context, parse_remind_args(args))
+    await _add(update, context, parse_remind_args(args, language=context.language))
 
 
 async def time_answer(update: Update, context: BetweenContext) -> None:
     """A plain message answering "which time?" after the Add button."""
     message = update.effective_message
     assert message is not None and message.text is not None
-    await _add(update, context, parse_remind_args(message.text.split()), answered=True)
+    times = parse_remind_args(message.text.split(), language=context.language)
+    await _add(update, context, times, answered=True)
 
 
 async def _add(

@@ -27,7 +27,7 @@ async def session(update: Update, context: BetweenContext) -> None:
     owner = user_id(update)
     now = context.clock.now()
     zone = await service.zone_for(context.db, owner)
-    spec = parse_session_args(context.args or [], local_now=now.astimezone(zone))
+    spec = parse_session_args(context.args or [], local_now=now.astimezone(zone), language=context.language)
     outcome = await service.apply_command(context.db, owner, spec, now, lead=context.settings.recap_lead)
     context.resources.wake()  # recap_due may have changed: the dispatcher looks again
     markup = None
@@ -43,7 +43,7 @@ async def time_answer(update: Update, context: BetweenContext) -> None:
     owner = user_id(update)
     now = context.clock.now()
     zone = await service.zone_for(context.db, owner)
-    spec = parse_session_args(message.text.split(), local_now=now.astimezone(zone))
+    spec = parse_session_args(message.text.split(), local_now=now.astimezone(zone), language=context.language)
     if spec.action != "set":
         raise BadInput("session_time_expected")
     outcome = await service.apply_command(

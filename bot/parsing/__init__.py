@@ -11,6 +11,13 @@ the command parsers are listed in ``BAD_INPUT_CODES`` (``/session`` has its own 
 ``SESSION_BAD_INPUT_CODES``). The rule is to be generous in what we accept (``7pm``, ``9.30``,
 ``mon-fri``, ``fri-mon``, ``2 weeks``, ``24.12.2026``, ``dec 24``) and precise in what we refuse,
 so the one-line answer can say exactly what would work.
+
+Every parser takes the person's ``language`` (``en`` when not given). English is read for
+everyone and the person's language on top of it, winning where the two disagree:
+:mod:`~bot.parsing.words` has the weekday and month names (Babel's CLDR data) and
+:mod:`~bot.parsing.lexicon` the commands' own words (``wöchentlich``, ``hasta``, ``готово``) per
+language; :mod:`~bot.parsing.places` the names places have in each language (``Wien``,
+``Москва``).
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from bot.parsing import duration, pause, recap, remind, text
 from bot.parsing.duration import MAX_PAUSE_DAYS, parse_duration
 from bot.parsing.pause import PauseSpec, parse_pause_args
 from bot.parsing.recap import MAX_RECAP_DAYS, MAX_RECAP_YEARS, RecapWindow, parse_recap_window
-from bot.parsing.remind import MAX_REMINDERS, parse_remind_args
+from bot.parsing.remind import MAX_REMINDERS, means_off, parse_remind_args
 from bot.parsing.session import (
     FORTNIGHTLY,
     MAX_AHEAD_DAYS,
@@ -59,6 +66,7 @@ __all__ = [
     "RecapWindow",
     "SessionSpec",
     "ZoneGuess",
+    "means_off",
     "normalise",
     "parse_clock_time",
     "parse_date",

@@ -1,6 +1,8 @@
 """Reading ``/pause`` arguments: for how long, until when, or until the person resumes.
 
-``/pause 3d``, ``/pause for 2 weeks``, ``/pause until 24.12``, ``/pause forever``.
+``/pause 3d``, ``/pause for 2 weeks``, ``/pause until 24.12``, ``/pause forever``; in the
+person's language too: ``/pause 3 Tage``, ``/pause bis 24.12.``, ``/pause hasta el viernes``,
+``/pause jusqu'au 24 décembre``, ``/pause до пятницы``, ``/pause für immer``.
 """
 
 from __future__ import annotations
@@ -8,10 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from bot.errors import BadInput
 from bot.parsing.duration import MAX_PAUSE_DAYS, duration_or_date, without_filler, years_from
 from bot.parsing.text import join_args, normalise, parse_date
+from bot.parsing.words import ENGLISH, as_typed, fold, leading_pattern, words_for
 
 # The codes raised here -> the params each carries (gathered in bot.parsing.BAD_INPUT_CODES).
 CODES: dict[str, tuple[str, ...]] = {
@@ -41,7 +45,25 @@ _INDEFINITE = frozenset(
 _UNTIL = re.compile(r"(?:until|untill|till|til|to)\s+(?P<rest>.+)")
 
 
-def parse_pause_args(args: list[str], *, today: date) -> PauseSpec | None:
+def _until(normal: str, language: str) -> str | None:
+    """What follows "until" (``until``, ``bis``, ``hasta``, ``jusqu'au``, ``до``), or None.
+    Said twice (the answer to "until which date?" may say it again) it is read once."""
+    own = _own_until(language)
+    rest = None
+    for _ in range(2):
+        match = _UNTIL.fullmatch(normal) or (own.fullmatch(normal) if own else None)
+        if match is None:
+            break
+        rest = normal = match["rest"]
+    return rest
+
+
+@cache
+def _own_until(language: str) -> re.Pattern[str] | None:
+    return leading_pattern(words_for(language).lex.until)
+
+
+def parse_pause_args(args: list[str], *, today: date, language: str = ENGLISH) -> PauseSpec | None:
     """``/pause 3d``, ``/pause 2 weeks``, ``/pause until 2026-12-24``, ``/pause forever``.
 
     ``today`` is the person's local date. No arguments gives None (the caller offers buttons).
@@ -52,13 +74,14 @@ def parse_pause_args(args: list[str], *, today: date) -> PauseSpec | None:
     typed = join_args(args)
     if not typed:
         return None
-    _, normal = normalise(typed)
-    if normal in _INDEFINITE:
+    _, lower = normalise(typed)
+    normal = fold(lower)
+    if normal in _INDEFINITE or normal in words_for(language).lex.indefinite:
         return PauseSpec(indefinite=True)
-    if until := _UNTIL.fullmatch(normal):
-        end: timedelta | date = parse_date(until["rest"], today=today)
+    if (until := _until(normal, language)) is not None:
+        end: timedelta | date = parse_date(as_typed(lower, until), today=today, language=language)
     else:
-        rest = without_filler(normal)
+        rest = without_filler(normal, language)
         end = duration_or_date(
             rest,
             today=today,
@@ -66,6 +89,7 @@ def parse_pause_args(args: list[str], *, today: date) -> PauseSpec | None:
             max_days=MAX_PAUSE_DAYS,
             fallback_code="pause_invalid",
             typed=typed,
+            language=language,
         )
     if isinstance(end, timedelta):
         return PauseSpec(duration=end)

@@ -1,6 +1,9 @@
 """Reading ``/recap`` arguments: the window to look back over, a length of time or a start date.
 
-``/recap 14d``, ``/recap the last 2 weeks``, ``/recap since 2026-11-01``, ``/recap since monday``.
+``/recap 14d``, ``/recap the last 2 weeks``, ``/recap since 2026-11-01``, ``/recap since monday``;
+in the person's language too: ``/recap 2 Wochen``, ``/recap seit Montag``, ``/recap seit 2
+Wochen``, ``/recap desde el lunes``, ``/recap depuis 2 semaines``, ``/recap за 2 недели``,
+``/recap с понедельника``.
 """
 
 from __future__ import annotations
@@ -8,10 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from bot.errors import BadInput
-from bot.parsing.duration import duration_or_date, without_filler, years_from
+from bot.parsing.duration import duration_or_date, parse_duration, without_filler, years_from
 from bot.parsing.text import join_args, normalise, parse_date
+from bot.parsing.words import ENGLISH, as_typed, fold, leading_pattern, words_for
 
 MAX_RECAP_DAYS = 3650  # ten years, for "/recap 3650d"
 MAX_RECAP_YEARS = 10  # the same limit for "/recap since ...", in calendar years
@@ -38,7 +43,26 @@ class RecapWindow:
 _SINCE = re.compile(r"(?:since|from)\s+(?P<rest>.+)")
 
 
-def parse_recap_window(args: list[str], *, today: date) -> RecapWindow | None:
+@cache
+def _own_since(language: str) -> re.Pattern[str] | None:
+    return leading_pattern(words_for(language).lex.since)
+
+
+def _since(rest: str, *, today: date, length: bool, language: str) -> timedelta | date:
+    """What follows "since": a date, or where the language says so a length (``seit 2 Wochen``,
+    ``depuis 2 semaines``, ``desde hace 2 semanas``: the last two weeks)."""
+    if length:
+        try:
+            return parse_duration(
+                without_filler(fold(rest), language), max_days=MAX_RECAP_DAYS, language=language
+            )
+        except BadInput as not_duration:
+            if not_duration.code not in ("duration_invalid", "duration_no_unit"):
+                raise
+    return parse_date(rest, today=today, past=True, language=language)
+
+
+def parse_recap_window(args: list[str], *, today: date, language: str = ENGLISH) -> RecapWindow | None:
     """``/recap 14d``, ``/recap 2 weeks``, ``/recap since 2026-11-01``, ``/recap since monday``.
 
     ``today`` is the person's local date; dates without a year look back from it. No arguments
@@ -49,11 +73,17 @@ def parse_recap_window(args: list[str], *, today: date) -> RecapWindow | None:
     typed = join_args(args)
     if not typed:
         return None
-    _, normal = normalise(typed)
+    _, lower = normalise(typed)
+    normal = fold(lower)
+    own = _own_since(language)
+    start: timedelta | date
     if since := _SINCE.fullmatch(normal):
-        start: timedelta | date = parse_date(since["rest"], today=today, past=True)
+        start = parse_date(as_typed(lower, since["rest"]), today=today, past=True, language=language)
+    elif own and (since := own.fullmatch(normal)):
+        length = words_for(language).lex.since_length
+        start = _since(as_typed(lower, since["rest"]), today=today, length=length, language=language)
     else:
-        rest = without_filler(normal)
+        rest = without_filler(normal, language)
         start = duration_or_date(
             rest,
             today=today,
@@ -61,6 +91,7 @@ def parse_recap_window(args: list[str], *, today: date) -> RecapWindow | None:
             max_days=MAX_RECAP_DAYS,
             fallback_code="recap_invalid",
             typed=typed,
+            language=language,
         )
     if isinstance(start, timedelta):
         return RecapWindow(duration=start)

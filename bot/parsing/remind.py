@@ -1,6 +1,8 @@
 """Reading ``/remind`` arguments: clock times, with at most one day spec for all of them.
 
-``/remind 09:00 20:30 mon-fri``, ``/remind 7 pm weekends``, ``/remind at noon and 21:00``.
+``/remind 09:00 20:30 mon-fri``, ``/remind 7 pm weekends``, ``/remind at noon and 21:00``; in
+the person's language too: ``/remind 19 Uhr Mo-Fr``, ``/remind a las 19:00 de lunes a viernes``,
+``/remind 19h du lundi au vendredi``, ``/remind в 19:00 по будням``.
 """
 
 from __future__ import annotations
@@ -10,14 +12,15 @@ from datetime import time
 
 from bot.errors import BadInput
 from bot.parsing.text import (
-    NAMED_TIMES,
     is_day_word,
     is_time_start,
     join_args,
+    joins_time,
     normalise,
     parse_clock_time,
     parse_days,
 )
+from bot.parsing.words import ENGLISH, fold, words_for
 from bot.schedule import ALL_DAYS
 
 MAX_REMINDERS = 10
@@ -30,11 +33,18 @@ CODES: dict[str, tuple[str, ...]] = {
     "too_many_times": ("limit",),
 }
 
-_MERIDIEM_WORDS = frozenset({"am", "pm", "a.m.", "p.m.", "a.m", "p.m"})
 _REMIND_FILLERS = frozenset({"at", "and", "&", "+", "also", "then"})
+_OFF = frozenset({"off"})
 
 
-def parse_remind_args(args: list[str]) -> list[tuple[time, frozenset[int]]]:
+def means_off(args: list[str], language: str = ENGLISH) -> bool:
+    """Whether ``/remind ARGS`` asks for every reminder off: ``off``, or the person's word for it
+    (``aus``, ``apagar``, ``désactiver``, ``выкл``)."""
+    typed = " ".join(fold(arg) for arg in args if arg.strip())
+    return typed in _OFF or typed in words_for(language).lex.off
+
+
+def parse_remind_args(args: list[str], *, language: str = ENGLISH) -> list[tuple[time, frozenset[int]]]:
     """Reminder times from ``/remind`` arguments, each with its weekdays, sorted by time.
 
     Rule: one day spec at most, and it applies to every time in the command
@@ -46,15 +56,24 @@ def parse_remind_args(args: list[str]) -> list[tuple[time, frozenset[int]]]:
     """
     _, normal = normalise(join_args(args))
     tokens = [token for token in re.split(r"[\s,]+", normal) if token]
+    lex = words_for(language).lex
+    fillers = _REMIND_FILLERS | set(lex.remind_fillers)
     times: set[time] = set()
     day_specs: set[frozenset[int]] = set()
     run: list[str] = []
 
+    def kept(position: int) -> bool:
+        # "a" is "at" in "a las 19:00" but joins two days in "lunes a viernes".
+        word = fold(run[position])
+        if word not in fillers:
+            return True
+        return word in lex.day_range and 0 < position < len(run) - 1
+
     def close_run() -> None:
-        words = [word for word in run if word not in _REMIND_FILLERS]
+        words = [word for position, word in enumerate(run) if kept(position)]
         run.clear()
         if words:
-            day_specs.add(parse_days(" ".join(words)))
+            day_specs.add(parse_days(" ".join(words), language=language))
             if len(day_specs) > 1:
                 raise BadInput("days_twice")
 
@@ -62,14 +81,15 @@ def parse_remind_args(args: list[str]) -> list[tuple[time, frozenset[int]]]:
     while index < len(tokens):
         token = tokens[index]
         following = tokens[index + 1] if index + 1 < len(tokens) else ""
-        if is_time_start(token):
+        then = tokens[index + 2] if index + 2 < len(tokens) else ""
+        if is_time_start(token, language):
             close_run()
-            # "7 pm" and "12 noon" arrive as two arguments.
-            if following in _MERIDIEM_WORDS or (token == "12" and following in NAMED_TIMES):
+            # "7 pm", "12 noon" and "19 Uhr" arrive as two arguments.
+            if joins_time(token, following, language, then=then):
                 token = f"{token} {following}"
                 index += 1
-            times.add(parse_clock_time(token))
-        elif token in _REMIND_FILLERS or is_day_word(token):
+            times.add(parse_clock_time(token, language=language))
+        elif fold(token) in fillers or is_day_word(token, language):
             run.append(token)
         else:
             raise BadInput("remind_word_unknown", word=token)

@@ -4,6 +4,10 @@ Every parser in :mod:`bot.parsing` reads through these, so ``7pm``, ``mon-fri`` 
 mean the same after ``/remind``, ``/pause``, ``/recap`` and ``/session``. Matching ignores case
 and surrounding whitespace, and text is NFKC-normalised first so full-width digits and colons
 (``０９：００``) read as their plain forms.
+
+Each reader takes the person's ``language`` (``en`` unless told): English is read for everyone,
+the person's language on top of it (:mod:`bot.parsing.words`): ``Mo-Fr``, ``lun-vie``,
+``пн-пт``, ``24. Dezember``, ``24 de diciembre``, ``19 Uhr``, ``midi``.
 """
 
 from __future__ import annotations
@@ -11,8 +15,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, time, timedelta
+from functools import cache
 
 from bot.errors import BadInput
+from bot.parsing.words import ENGLISH, Words, fold, words_for
 from bot.schedule import ALL_DAYS, WEEKDAYS, WEEKENDS
 
 MAX_INPUT_CHARS = 200
@@ -25,12 +31,6 @@ CODES: dict[str, tuple[str, ...]] = {
     "days_invalid": ("text",),
     "date_invalid": ("text",),
 }
-
-_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTH_NAMES = (
-    "january", "february", "march", "april", "may", "june",
-    "july", "august", "september", "october", "november", "december",
-)  # fmt: skip
 
 
 def normalise(text: str) -> tuple[str, str]:
@@ -62,18 +62,61 @@ NAMED_TIMES = {
     "midnight": time(0, 0),
     "12 midnight": time(0, 0),
 }
+MERIDIEM_WORDS = frozenset({"am", "pm", "a.m.", "p.m.", "a.m", "p.m"})
 
 
-def parse_clock_time(text: str) -> time:
-    """A wall-clock time to the minute: ``09:00``, ``9.30``, ``19h30``, ``7pm``, ``7:30 p.m.``.
+def named_time(word: str, language: str = ENGLISH) -> time | None:
+    """The time a word names (``noon``, ``Mittag``, ``minuit``), or None."""
+    folded = fold(word)
+    own = words_for(language).lex.named_times
+    return own[folded] if folded in own else NAMED_TIMES.get(folded)
+
+
+def joins_time(token: str, following: str, language: str = ENGLISH, *, then: str = "") -> bool:
+    """Whether ``following`` finishes the time ``token`` begins, arriving as a separate argument:
+    ``7 pm``, ``12 noon``, ``19 Uhr``, ``19 h``. ``then`` is the word after ``following``: the
+    German "am" before a word is "on the" (``19:00 am Wochenende``), at the end it is a.m."""
+    words = words_for(language)
+    if following in MERIDIEM_WORDS:
+        return words.is_english(following) or not then
+    if token == "12" and following in NAMED_TIMES:
+        return True
+    return token[:1].isdigit() and fold(following) in words.lex.clock_words
+
+
+def _without_clock_word(normal: str, words: Words) -> str | None:
+    """``19 uhr`` / ``19.30 uhr`` / ``19 h`` -> ``19`` / ``19.30`` / ``19``; None without one."""
+    for word in words.lex.clock_words:
+        if normal.endswith(word) and normal[: -len(word)][-1:] in (" ", *"0123456789"):
+            return normal[: -len(word)].rstrip()
+    return None
+
+
+def parse_clock_time(text: str, *, language: str = ENGLISH) -> time:
+    """A wall-clock time to the minute: ``09:00``, ``9.30``, ``19h30``, ``7pm``, ``7:30 p.m.``;
+    in the person's language also its named times and its word for o'clock (``19 Uhr``,
+    ``mediodía``, ``minuit``, ``полдень``).
 
     ``12am`` is 00:00 and ``12pm`` is 12:00. A bare number (``9``) is refused as ambiguous rather
     than guessed, because 9 could be morning or evening; four digits (``0930``) read as HHMM.
+    With the word for o'clock, an hour is on the 24-hour clock (``7 Uhr`` is 07:00).
     Raises ``time_invalid`` or ``time_ambiguous`` (param ``text``).
     """
     typed, normal = normalise(text)
-    if normal in NAMED_TIMES:
-        return NAMED_TIMES[normal]
+    words = words_for(language)
+    folded = fold(normal)
+    named = named_time(folded, language)
+    if named is not None:
+        return named
+    if (hours := _without_clock_word(folded, words)) is not None:
+        if _DIGITS.fullmatch(hours) and len(hours) <= 2:
+            if int(hours) > 23:
+                raise BadInput("time_invalid", text=typed)
+            return time(int(hours), 0)
+        clock = re.fullmatch(r"(?P<hour>\d{1,2})[:.h](?P<minute>\d{2})", hours)
+        if not clock or int(clock["hour"]) > 23 or int(clock["minute"]) > 59:
+            raise BadInput("time_invalid", text=typed)
+        return time(int(clock["hour"]), int(clock["minute"]))
     meridiem = _MERIDIEM.fullmatch(normal)
     if meridiem:
         clock = _TWELVE_HOUR.fullmatch(meridiem["body"])
@@ -99,9 +142,9 @@ def parse_clock_time(text: str) -> time:
     return time(hour, minute)
 
 
-def is_time_start(token: str) -> bool:
+def is_time_start(token: str, language: str = ENGLISH) -> bool:
     """Whether a token (lower case) could begin a clock time: a digit, or ``noon`` and the like."""
-    return token[:1].isdigit() or token in NAMED_TIMES
+    return token[:1].isdigit() or named_time(token, language) is not None
 
 
 # --- weekdays ----------------------------------------------------------------------------------
@@ -111,7 +154,8 @@ _DAY_PHRASES = [
     (re.compile(r"\bwork(?:ing)?[\s-]*days?\b|\bweek[\s-]+days?\b"), "weekdays"),
     (re.compile(r"\bweek[\s-]+ends?\b"), "weekends"),
 ]
-_RANGE_WORDS = re.compile(r"\s*(?:-|\.\.+|\bto\b|\bthrough\b|\bthru\b|\btill\b|\buntil\b)\s*")
+_SYMBOL_RANGE = re.compile(r"\s*(?:-|\.\.+)\s*")
+_RANGE_WORDS = frozenset({"to", "through", "thru", "till", "until"})
 _DAY_SEPARATORS = re.compile(r"[\s,;/&+]+")
 _DAY_FILLERS = frozenset({"and", "every", "each", "on", "only"})
 _DAY_KEYWORDS: dict[str, frozenset[int]] = {
@@ -127,31 +171,27 @@ _DAY_KEYWORDS: dict[str, frozenset[int]] = {
 }
 
 
-def weekday_of(word: str) -> int | None:
-    """Monday=0 .. Sunday=6 for a day name or a prefix of at least two letters (``tu``, ``thurs``).
+def weekday_of(word: str, language: str = ENGLISH) -> int | None:
+    """Monday=0 .. Sunday=6 for a day name, an abbreviation or a start of a name of at least two
+    letters (``tu``, ``thurs``, ``Mi``, ``mié``, ``пт``), in the person's language or English.
 
-    A trailing plural ``s`` is allowed (``mondays``, ``weds``). Two letters already tell every day
-    apart, so no prefix is ambiguous.
+    A trailing plural ``s`` is allowed (``mondays``, ``weds``), and in the person's language an
+    inflected ending (``montags``, ``пятницу``). A start shared by two names names neither.
     """
-    for candidate in (word, word[:-1] if word.endswith("s") else ""):
-        if len(candidate) >= 2:
-            for index, name in enumerate(_DAY_NAMES):
-                if name.startswith(candidate):
-                    return index
-    return None
+    return words_for(language).weekday(word)
 
 
-def _day_token(token: str) -> frozenset[int] | None:
+def _day_token(token: str, words: Words) -> frozenset[int] | None:
     """The days one token names (``tue``, ``weekends``, ``fri-mon``), or None if it names none."""
     if token in _DAY_KEYWORDS:
         return _DAY_KEYWORDS[token]
     parts = token.split("-")
     if len(parts) == 1:
-        index = weekday_of(token)
+        index = words.weekday(token)
         return None if index is None else frozenset({index})
     if len(parts) != 2:
         return None
-    first, last = weekday_of(parts[0]), weekday_of(parts[1])
+    first, last = words.weekday(parts[0]), words.weekday(parts[1])
     if first is None or last is None:
         return None
     # Ranges wrap around the week: fri-mon is Friday, Saturday, Sunday, Monday.
@@ -159,25 +199,45 @@ def _day_token(token: str) -> frozenset[int] | None:
     return frozenset((first + step) % 7 for step in range(length))
 
 
-def _day_tokens(normal: str) -> list[str]:
-    for pattern, replacement in _DAY_PHRASES:
+def _day_tokens(normal: str, words: Words) -> list[str]:
+    """The day tokens of a folded text: phrases read as keywords, ranges joined with ``-``
+    (``mon to fri``, ``Mo bis Fr``, ``пн по пт``), words that say nothing left out."""
+    for pattern, replacement in (*words.day_phrases, *_DAY_PHRASES):
         normal = pattern.sub(replacement, normal)
-    normal = _RANGE_WORDS.sub("-", normal)
-    return [token for token in _DAY_SEPARATORS.split(normal) if token]
+    normal = _SYMBOL_RANGE.sub("-", normal)
+    fillers = _DAY_FILLERS | set(words.lex.day_fillers)
+    ranges = _RANGE_WORDS | set(words.lex.day_range)
+    raw = [token for token in _DAY_SEPARATORS.split(normal) if token]
+    kept = [token for token in raw if token not in fillers or token in ranges]
+    tokens: list[str] = []
+    index = 0
+    while index < len(kept):
+        token = kept[index]
+        following = kept[index + 1] if index + 1 < len(kept) else ""
+        if token in ranges and tokens and following and words.weekday(tokens[-1]) is not None:
+            if words.weekday(following) is not None:
+                tokens[-1] = f"{tokens[-1]}-{following}"
+                index += 2
+                continue
+        if token not in fillers:  # a range word that is also a filler: "по понедельникам"
+            tokens.append(token)
+        index += 1
+    return tokens
 
 
-def parse_days(text: str) -> frozenset[int]:
+def parse_days(text: str, *, language: str = ENGLISH) -> frozenset[int]:
     """Weekdays (Monday=0 .. Sunday=6) from ``mon-fri``, ``weekdays``, ``weekends``, ``daily``,
     ``every day``, ``mon,wed,fri``, ``mon wed fri``, ``tuesday``, ``fri-mon`` (ranges wrap), and
-    mixtures of these (``weekends and wed``). Raises ``days_invalid`` (param ``text``).
+    mixtures of these (``weekends and wed``); in the person's language too (``Mo-Fr``,
+    ``Wochenende``, ``lunes a viernes``, ``fin de semana``, ``du lundi au vendredi``,
+    ``с понедельника по пятницу``, ``выходные``). Raises ``days_invalid`` (param ``text``).
     """
     typed, normal = normalise(text)
+    words = words_for(language)
     days: set[int] = set()
     named_any = False
-    for token in _day_tokens(normal):
-        if token in _DAY_FILLERS:
-            continue
-        named = _day_token(token)
+    for token in _day_tokens(fold(normal), words):
+        named = _day_token(token, words)
         if named is None:
             raise BadInput("days_invalid", text=typed)
         days |= named
@@ -189,38 +249,41 @@ def parse_days(text: str) -> frozenset[int]:
 
 # Words that can only belong to a day spec, so a run of them goes to parse_days whole
 # (``every day``, ``mon to fri``); anything else is an unknown word.
-_DAY_RUN_WORDS = _DAY_FILLERS | frozenset(
-    {"day", "days", "week", "ends", "end", "work", "working", "to", "through", "thru", "till",
-     "until", "-", ".."}
+_DAY_RUN_WORDS = _DAY_FILLERS | _RANGE_WORDS | frozenset(
+    {"day", "days", "week", "ends", "end", "work", "working", "-", ".."}
 )  # fmt: skip
 
 
-def is_day_word(token: str) -> bool:
+def is_day_word(token: str, language: str = ENGLISH) -> bool:
     """Whether ``token`` is part of a day spec; a malformed one (``mon-``) counts, so that
     parse_days refuses it as days_invalid, which says more than "unknown word"."""
-    if token in _DAY_RUN_WORDS:
+    words = words_for(language)
+    folded = fold(token)
+    if folded in _DAY_RUN_WORDS or folded in words.day_run_words:
         return True
-    pieces = re.split(r"-+", "-".join(_day_tokens(token)))
-    return any(_day_token(piece) for piece in pieces if piece)
+    pieces = re.split(r"-+", "-".join(_day_tokens(folded, words)))
+    return any(_day_token(piece, words) for piece in pieces if piece)
 
 
 # --- dates -------------------------------------------------------------------------------------
 
+_LETTERS = r"[^\W\d_]+"
 _ISO_DATE = re.compile(r"(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})")
 _NUMERIC_DATE = re.compile(r"(?P<first>\d{1,2})[-/.](?P<second>\d{1,2})(?:[-/.](?P<year>\d{4}|\d{2}))?\.?")
-_DAY_MONTH = re.compile(r"(?P<day>\d{1,2}) (?:of )?(?P<month>[a-z]+)\.?(?: (?P<year>\d{4}))?")
-_MONTH_DAY = re.compile(r"(?P<month>[a-z]+)\.? (?P<day>\d{1,2})(?: (?P<year>\d{4}))?")
-_ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
+# "24 dec", "24th of December", "24. Dezember 2026", "24 de diciembre de 2026", "24 дек. 2026 г."
+_DAY_MONTH = re.compile(
+    rf"(?P<day>\d{{1,2}})\.? (?:(?:of|de|del) )?(?P<month>{_LETTERS})\.?"
+    r"(?: (?:(?:de|del) )?(?P<year>\d{4})(?: (?:г|года?))?\.?)?"
+)
+_MONTH_DAY = re.compile(rf"(?P<month>{_LETTERS})\.? (?P<day>\d{{1,2}})(?: (?P<year>\d{{4}}))?")
 _RELATIVE_DAYS = {"today": 0, "tomorrow": 1, "tmrw": 1, "yesterday": -1}
 
 
-def _month_index(word: str) -> int | None:
-    """1..12 for a month name or a prefix of at least three letters (``dec``, ``sept``)."""
-    if len(word) >= 3:
-        for index, name in enumerate(_MONTH_NAMES, start=1):
-            if name.startswith(word):
-                return index
-    return None
+@cache
+def _ordinal(language: str) -> re.Pattern[str]:
+    """24th, and the person's ordinals: 1er, 1º (NFKC: 1o), 24-го."""
+    own = "".join(f"|{re.escape(suffix)}" for suffix in words_for(language).lex.ordinals)
+    return re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th{own})(?!\w)")
 
 
 def _dated(year: int, month: int, day: int, typed: str) -> date:
@@ -246,23 +309,28 @@ def _yearless(month: int, day: int, today: date, past: bool, typed: str) -> date
     raise BadInput("date_invalid", text=typed)
 
 
-def parse_date(text: str, *, today: date, past: bool = False) -> date:
-    """A calendar date: ``2026-12-24``, ``24.12.2026``, ``24/12/2026`` (day first; ``12/24/2026``
-    too, since it cannot be day first), ``24.12``, ``dec 24``, ``24 dec``, ``december 24th``,
-    ``today``, ``tomorrow``, ``yesterday``, a weekday name (``friday``).
+def _without_marker(normal: str, markers: tuple[str, ...]) -> str:
+    """``next friday`` / ``vendredi prochain`` -> ``friday`` / ``vendredi`` (one marker, before
+    or after)."""
+    for marker in sorted(markers, key=len, reverse=True):
+        if normal.startswith(marker + " "):
+            return normal[len(marker) + 1 :]
+        if normal.endswith(" " + marker):
+            return normal[: -len(marker) - 1]
+    return normal
 
-    Without a year, a date means the next such date on or after ``today``; with ``past=True``
-    (for "since ...") the latest on or before ``today``. A weekday name means the next such day
-    after today (``past``: the last one before today), never today itself.
-    Raises ``date_invalid`` (param ``text``).
-    """
-    typed, normal = normalise(text)
-    normal = " ".join(_ORDINAL.sub(r"\1", normal).replace(",", " ").split())
-    if normal in _RELATIVE_DAYS:
-        return today + timedelta(days=_RELATIVE_DAYS[normal])
+
+def _read_date(
+    normal: str, today: date, past: bool, words: Words, typed: str, *, weekday: bool = True
+) -> date | None:
+    """The date a folded text names, or None if it names none (an impossible date raises)."""
+    relative = {**_RELATIVE_DAYS, **words.lex.relative}
+    if normal in relative:
+        return today + timedelta(days=relative[normal])
     if match := _ISO_DATE.fullmatch(normal):
         return _dated(int(match["year"]), int(match["month"]), int(match["day"]), typed)
     if match := _NUMERIC_DATE.fullmatch(normal):
+        # Day first, as German, Spanish, French and Russian write it (and Between always read it).
         day, month = int(match["first"]), int(match["second"])
         if month > 12 and day <= 12:  # only readable month first: 12/24
             day, month = month, day
@@ -272,15 +340,45 @@ def parse_date(text: str, *, today: date, past: bool = False) -> date:
         return _yearless(month, day, today, past, typed)
     for pattern in (_DAY_MONTH, _MONTH_DAY):
         match = pattern.fullmatch(normal)
-        if match and (month := _month_index(match["month"])) is not None:
+        if match and (named_month := words.month(match["month"])) is not None:
             if match["year"]:
-                return _dated(int(match["year"]), month, int(match["day"]), typed)
-            return _yearless(month, int(match["day"]), today, past, typed)
-    words = normal.split()
-    if words and words[0] == ("last" if past else "next") and len(words) == 2:
-        words = words[1:]
-    if len(words) == 1 and (weekday := weekday_of(words[0])) is not None:
+                return _dated(int(match["year"]), named_month, int(match["day"]), typed)
+            return _yearless(named_month, int(match["day"]), today, past, typed)
+    if not weekday:
+        return None
+    markers = ("last", *words.lex.last_words) if past else ("next", *words.lex.next_words)
+    rest = _without_marker(normal, markers)
+    if " " not in rest and (named := words.weekday(rest)) is not None:
         if past:
-            return today - timedelta(days=(today.weekday() - weekday - 1) % 7 + 1)
-        return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+            return today - timedelta(days=(today.weekday() - named - 1) % 7 + 1)
+        return today + timedelta(days=(named - today.weekday() - 1) % 7 + 1)
+    return None
+
+
+def parse_date(text: str, *, today: date, past: bool = False, language: str = ENGLISH) -> date:
+    """A calendar date: ``2026-12-24``, ``24.12.2026``, ``24/12/2026`` (day first; ``12/24/2026``
+    too, since it cannot be day first), ``24.12``, ``dec 24``, ``24 dec``, ``december 24th``,
+    ``today``, ``tomorrow``, ``yesterday``, a weekday name (``friday``); in the person's
+    language too (``24. Dezember``, ``el 24 de diciembre``, ``24 décembre``, ``24 декабря``,
+    ``morgen``, ``nächsten Freitag``, ``vendredi prochain``, ``в пятницу``). A full date may
+    start with its weekday (``jeudi 24 décembre 2026``), which must be the date's.
+
+    Without a year, a date means the next such date on or after ``today``; with ``past=True``
+    (for "since ...") the latest on or before ``today``. A weekday name means the next such day
+    after today (``past``: the last one before today), never today itself.
+    Raises ``date_invalid`` (param ``text``).
+    """
+    typed, normal = normalise(text)
+    words = words_for(language)
+    normal = " ".join(_ordinal(language).sub(r"\1", fold(normal)).replace(",", " ").split())
+    tokens = normal.split()
+    while len(tokens) > 1 and tokens[0] in words.lex.date_articles:
+        tokens = tokens[1:]
+    found = _read_date(" ".join(tokens), today, past, words, typed)
+    if found is not None:
+        return found
+    if len(tokens) > 1 and (named := words.weekday(tokens[0])) is not None:
+        found = _read_date(" ".join(tokens[1:]), today, past, words, typed, weekday=False)
+        if found is not None and found.weekday() == named:
+            return found
     raise BadInput("date_invalid", text=typed)

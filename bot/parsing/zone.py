@@ -4,7 +4,9 @@ A person may answer with an IANA zone (``Europe/Berlin``), a city (``Berlin``, `
 country that lives on one zone (``Germany``), a UTC offset (``UTC+2``) or simply their current
 local time (``it's 14:30``), from which we offer the zones that show that time right now. What
 the answer means is a :class:`ZoneGuess`; the names, zones and offsets it is looked up in are
-:mod:`bot.timezones`.
+:mod:`bot.timezones`, and the names places have in each language :mod:`bot.parsing.places`
+(``Wien``, ``Nueva York``, ``Москва``). In the person's language the local time may be said
+their way too: ``es ist 14.30 Uhr``, ``son las 14:30``, ``il est 14h30``, ``сейчас 14:30``.
 """
 
 from __future__ import annotations
@@ -13,8 +15,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
 from bot.errors import BadInput
+from bot.parsing.places import zone_for_place
+from bot.parsing.words import ENGLISH, fold, words_for
 from bot.timezones import (
     echo,
     is_fixed_name,
@@ -23,7 +28,6 @@ from bot.timezones import (
     offset_name,
     require_aware,
     valid_offset,
-    zone_for_key,
     zones_by_offset,
 )
 
@@ -58,6 +62,9 @@ _TIME = re.compile(
     r"(?<![\w:+-])(?P<h>\d{1,2})(?:\s*[:.h]\s*(?P<m>\d{2}))?"
     r"\s*(?P<ampm>[ap]\s?\.?\s?m\b\.?)?(?![\w:])"
 )
+# In a language with a word for o'clock, an hour with it is a time too: "es ist 14 Uhr", "14h",
+# "14 Uhr 30".
+_OCLOCK_TIME = r"(?<![\w:+-])(?P<h>\d{{1,2}})\s*(?:{words})(?:\s*(?P<m>\d{{2}}))?(?![\w:])"
 _OFFSET = re.compile(r"(?:utc|gmt)?([+-])(\d{1,2})(?:[:.]?(\d{2}))?")
 _UTC_WORDS = frozenset({"utc", "gmt", "z"})
 
@@ -80,10 +87,11 @@ class ZoneGuess:
     fixed_offset: bool = False
 
 
-def parse_zone_answer(text: str, *, now: datetime) -> ZoneGuess:
+def parse_zone_answer(text: str, *, now: datetime, language: str = ENGLISH) -> ZoneGuess:
     """Understand an answer to "what's your time zone?" given the current instant ``now``.
 
-    Accepts IANA names, cities, countries on one zone, UTC offsets and the person's local time.
+    Accepts IANA names, cities, countries on one zone, UTC offsets and the person's local time,
+    in English and in the person's ``language``.
     Raises BadInput with ``zone_empty``, ``zone_unknown``, ``zone_abbreviation``,
     ``offset_out_of_range`` or ``time_invalid`` (param ``text``: the answer, shortened).
     """
@@ -102,12 +110,13 @@ def parse_zone_answer(text: str, *, now: datetime) -> ZoneGuess:
     offset = _OFFSET.fullmatch(compact)
     if offset:
         return _offset_guess(offset, stripped)
-    if _ABBREVIATION_SUFFIX.sub("", key) in _ABBREVIATIONS:
+    abbreviations = _ABBREVIATIONS | set(words_for(language).lex.zone_abbreviations)
+    if _ABBREVIATION_SUFFIX.sub("", key) in abbreviations:
         raise BadInput("zone_abbreviation", text=echo(stripped))
-    local = _local_minutes(cleaned, stripped)
+    local = _local_minutes(cleaned, stripped, language)
     if local is not None:
         return _guess_from_local_time(local, now)
-    name = zone_for_key(key)
+    name = zone_for_place(key, language)
     if name is None:
         raise BadInput("zone_unknown", text=echo(stripped))
     return ZoneGuess(name, fixed_offset=is_fixed_name(name))
@@ -128,17 +137,21 @@ def _offset_guess(match: re.Match[str], original: str) -> ZoneGuess:
 # --- local time ------------------------------------------------------------------------------
 
 
-def _local_minutes(cleaned: str, original: str) -> int | None:
+def _local_minutes(cleaned: str, original: str, language: str = ENGLISH) -> int | None:
     """Minutes since midnight of a local time in the answer, or None if it is not a time."""
-    lowered = cleaned.casefold().replace("'", "")
+    lex = words_for(language).lex
+    lowered = fold(cleaned.casefold()).replace("'", "")
     match = _TIME.search(lowered)
     if match is None or not (match.group("m") or match.group("ampm")):
-        return None
+        match = _oclock_time(language).search(lowered) if lex.clock_words else None
+        if match is None:
+            return None
+    fillers = _TIME_FILLER | set(lex.zone_fillers)
     rest = (lowered[: match.start()] + " " + lowered[match.end() :]).split()
-    if any(word.strip(",.!?~:") not in _TIME_FILLER for word in rest if word.strip(",.!?~:")):
+    if any(word.strip(",.!?~:") not in fillers for word in rest if word.strip(",.!?~:")):
         return None
     hour, minute = int(match.group("h")), int(match.group("m") or 0)
-    ampm = match.group("ampm")
+    ampm = match.groupdict().get("ampm")
     if minute > 59:
         raise BadInput("time_invalid", text=echo(original))
     if ampm:
@@ -148,6 +161,14 @@ def _local_minutes(cleaned: str, original: str) -> int | None:
     elif hour > 23:
         raise BadInput("time_invalid", text=echo(original))
     return hour * 60 + minute
+
+
+@cache
+def _oclock_time(language: str) -> re.Pattern[str]:
+    words = "|".join(
+        re.escape(word) for word in sorted(words_for(language).lex.clock_words, key=len, reverse=True)
+    )
+    return re.compile(_OCLOCK_TIME.format(words=words))
 
 
 def _guess_from_local_time(local: int, now: datetime) -> ZoneGuess:
