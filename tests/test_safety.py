@@ -41,6 +41,18 @@ def resources() -> Resources:
 # --- What must be noticed ----------------------------------------------------------------------
 
 MUST_MATCH = [
+    # Found by trying it as a German and a Russian speaker would.
+    ("Ich will nicht mehr da sein", "de"),
+    ("Es wäre besser, wenn es mich nicht gäbe", "de"),
+    ("Ich will mir was antun", "de"),
+    ("ich will mir etwas antun", "de"),
+    ("ich tu mir was an", "de"),
+    ("Ich halte das alles nicht mehr aus", "de"),
+    ("Alles ist sinnlos, ich will einfach weg sein", "de"),
+    ("я не хочу жыть", "ru"),
+    ("нехочу жить", "ru"),
+    ("я снова резала себя", "ru"),
+    ("хочу что-нибудь с собой сделать", "ru"),
     # Typos in short words, typed in a hurry (found by trying it as a person would).
     ("i wnat to die", "en"),
     ("i wamt to die", "en"),
