@@ -53,6 +53,7 @@ import contextlib
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
+from functools import partial
 from operator import attrgetter
 from typing import Any
 
@@ -107,7 +108,7 @@ class Intake:
         clock: Clock,
         *,
         poll_timeout: int = 30,
-        batch_limit: int = 50,
+        batch_limit: int = 30,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.application = application
@@ -130,6 +131,9 @@ class Intake:
         self._rescanning = False
         self._tasks: set[asyncio.Task[None]] = set()  # housekeeping and rescans
         self._room_waiters: list[tuple[int, asyncio.Future[None]]] = []  # see room()
+        self._to_mark: list[int] = []  # handed in to be marked done by the next statement
+        self._marks_written: asyncio.Future[bool] | None = None  # ... which resolves this
+        self._marking = False  # a task writes done marks
 
     # ---- step 1: the durable commit ------------------------------------------------------------
 
@@ -251,16 +255,50 @@ class Intake:
         """Mark a chat's handled updates done (their payloads go), retrying passing faults."""
         while chat.handled:
             ids = list(chat.handled)
-
-            async def mark(conn: aiosqlite.Connection, ids: list[int] = ids) -> None:
-                await inbox.mark_done(conn, ids, self.clock.now())
-
-            if not await self._write(mark, statement=True):
+            if not await self._mark(ids):
                 return  # stopping: left pending, handled again (harmlessly) at the next start
             del chat.handled[: len(ids)]
             for update_id in ids:
                 self._known.pop(update_id, None)
             self._pulse()
+
+    async def _mark(self, ids: list[int]) -> bool:
+        """Have ``ids`` marked done, in one statement with the marks other queues hand in
+        meanwhile (queues tend to run dry together); False if the intake stopped first."""
+        if self._closing:
+            return await self._write(partial(self._mark_done, ids), statement=True)
+        self._to_mark.extend(ids)
+        if self._marks_written is None:
+            self._marks_written = asyncio.get_running_loop().create_future()
+        written = self._marks_written
+        if not self._marking:
+            self._marking = True
+            self._spawn(self._write_marks(), name="done marks")
+        return await asyncio.shield(written)
+
+    async def _write_marks(self) -> None:
+        """Write the marks handed in, all at once, until none are left."""
+        waiting: list[asyncio.Future[bool]] = []
+        try:
+            while self._to_mark:
+                ids, self._to_mark = self._to_mark, []
+                assert self._marks_written is not None
+                waiting, self._marks_written = [self._marks_written], None
+                written = await self._write(partial(self._mark_done, ids), statement=True)
+                waiting.pop().set_result(written)
+        except BaseException as error:  # a bug, or stopping: the waiting queues learn of it
+            for future in [*waiting, *([self._marks_written] if self._marks_written else [])]:
+                if isinstance(error, Exception):
+                    future.set_exception(error)
+                else:
+                    future.set_result(False)
+            self._to_mark, self._marks_written = [], None
+            raise
+        finally:
+            self._marking = False
+
+    async def _mark_done(self, ids: list[int], conn: aiosqlite.Connection) -> None:
+        await inbox.mark_done(conn, ids, self.clock.now())
 
     async def _refill(self, chat: _Chat) -> bool:
         """Read more of a chat's updates from the inbox; with none, the chat leaves memory."""
