@@ -6,10 +6,11 @@ python-telegram-bot's stock Updater confirms a batch as soon as it asks for the 
 the handlers have finished, so a crash at the wrong moment loses what a person wrote. Between
 drives ``getUpdates`` itself instead:
 
-1. Fetch a batch. Commit every update, as Telegram sent it, into the ``inbox`` table
-   (``INSERT ... ON CONFLICT DO NOTHING`` on update_id: a redelivered update is recognised).
-   While that commit fails (a full disk, another process holding the database) polling waits
-   and tries again, and Telegram, told nothing, keeps the batch.
+1. Fetch a batch, when there is room for it (bot/polling.py). Commit every update, as Telegram
+   sent it (its JSON), into the ``inbox`` table (``INSERT ... ON CONFLICT DO NOTHING`` on
+   update_id: a redelivered update is recognised). While that commit fails (a full disk, another
+   process holding the database) polling waits and tries again, and Telegram, told nothing, keeps
+   the batch.
 2. Queue each new update for its person and handle it (``Application.process_update``): one
    person's updates in order, different people's independently, so a flood from one person or
    a slow, rate-limited reply holds only that person's queue. Memory stays bounded: at most
@@ -21,8 +22,14 @@ drives ``getUpdates`` itself instead:
    unconfirmed (Telegram sends it again with the next batch, and the inbox ignores it) unless that
    would hold polling back: when it waits behind others or out a passing fault, when it would
    keep ``hold_count`` updates or more unconfirmed, or once ``HOLD_SECONDS`` have passed, the
-   offset moves past everything committed. Polling goes on while queues are busy, and in the
-   common case Telegram is told of an update once it is handled.
+   offset moves past everything committed. Polling goes on while queues are busy (it waits for
+   room a quarter of a second at most), and in the common case Telegram is told of an update
+   once it is handled.
+
+Every write here (the inbox rows of a batch, the done marks) is a transaction of its own, and
+like the handlers' transactions it shares its commit with whatever else is being written at the
+same moment (bot/store/db.py): one sync of the disk for many decisions, none of them told it is
+kept before that sync.
 
 A crash before 4 makes Telegram deliver the batch again: the inbox ignores the ids it has. A
 crash during 2 or 3 leaves rows pending: they are handled again at the next start, and storage
@@ -44,19 +51,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
 from collections import deque
 from collections.abc import Awaitable, Callable
+from functools import partial
 from operator import attrgetter
 from typing import Any
 
 import aiosqlite
 from telegram import Update
-from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application
 
 from bot.clock import Clock
 from bot.outcome import Fate, Outcome, current_outcome, describe, is_transient, retry_delay, retry_seconds
+from bot.polling import ALLOWED_UPDATES, FatalPollingError, Poller, first_of
 from bot.store import inbox
 from bot.store.db import Database
 
@@ -64,12 +71,10 @@ __all__ = ["ALLOWED_UPDATES", "FatalPollingError", "Intake", "retry_seconds"]
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 CHAT_QUEUE = 50  # updates of one chat held in memory; more wait in the inbox
 CHATS_IN_MEMORY = 200  # chats with updates in memory (and a task handling them) at once
-MARK_EVERY = 20  # handled updates of a chat marked done in one transaction, at most
-HOLD_SECONDS = 10.0  # an update is left unconfirmed at Telegram this long at most while handled
-PACE = 0.25  # seconds between getUpdates calls while an update is left unconfirmed
+MARK_EVERY = 20  # handled updates of a chat marked done in one statement, at most
+ROOM_PER_CHAT = 2  # updates of one chat that count against the room for more (see room())
 STOP_GRACE = 3.0  # seconds a handler may take to finish when the bot stops
 REPORT_EVERY = 3600.0  # seconds between the operator's reminders of failed updates
 FAILED_REPORT = (
@@ -77,10 +82,6 @@ FAILED_REPORT = (
 )
 
 Sleep = Callable[[float], Awaitable[None]]
-
-
-class FatalPollingError(Exception):
-    """Polling cannot go on (wrong token, another instance polling); the message says why."""
 
 
 class _Chat:
@@ -107,7 +108,7 @@ class Intake:
         clock: Clock,
         *,
         poll_timeout: int = 30,
-        batch_limit: int = 100,
+        batch_limit: int = 30,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.application = application
@@ -129,11 +130,10 @@ class Intake:
         self._closing = False
         self._rescanning = False
         self._tasks: set[asyncio.Task[None]] = set()  # housekeeping and rescans
-        # Polling: what Telegram has been told, and what it sent.
-        self._offset: int | None = None  # the offset last sent: everything below is confirmed
-        self._first: int | None = None  # the first update delivered in this run
-        self._delivered: int | None = None  # the newest update delivered
-        self._seen_at: dict[int, float] = {}  # when each unconfirmed update was first delivered
+        self._room_waiters: list[tuple[int, asyncio.Future[None]]] = []  # see room()
+        self._to_mark: list[int] = []  # handed in to be marked done by the next statement
+        self._marks_written: asyncio.Future[bool] | None = None  # ... which resolves this
+        self._marking = False  # a task writes done marks
 
     # ---- step 1: the durable commit ------------------------------------------------------------
 
@@ -142,7 +142,12 @@ class Intake:
 
         Returns how many were new. Raises what the commit raised (nothing is kept then).
         """
-        rows = [(int(p["update_id"]), _chat_id(p), p) for p in payloads]
+        # Those in memory are committed already (Telegram sends an update again until told).
+        rows = [
+            (int(p["update_id"]), _chat_id(p), p) for p in payloads if int(p["update_id"]) not in self._known
+        ]
+        if not rows:
+            return 0
         async with self._feed:
             async with self.db.transaction() as conn:
                 new = await inbox.accept(conn, rows, self.clock.now())
@@ -250,12 +255,50 @@ class Intake:
         """Mark a chat's handled updates done (their payloads go), retrying passing faults."""
         while chat.handled:
             ids = list(chat.handled)
-            if not await self._write(lambda conn, ids=ids: inbox.mark_done(conn, ids, self.clock.now())):
+            if not await self._mark(ids):
                 return  # stopping: left pending, handled again (harmlessly) at the next start
             del chat.handled[: len(ids)]
             for update_id in ids:
                 self._known.pop(update_id, None)
             self._pulse()
+
+    async def _mark(self, ids: list[int]) -> bool:
+        """Have ``ids`` marked done, in one statement with the marks other queues hand in
+        meanwhile (queues tend to run dry together); False if the intake stopped first."""
+        if self._closing:
+            return await self._write(partial(self._mark_done, ids), statement=True)
+        self._to_mark.extend(ids)
+        if self._marks_written is None:
+            self._marks_written = asyncio.get_running_loop().create_future()
+        written = self._marks_written
+        if not self._marking:
+            self._marking = True
+            self._spawn(self._write_marks(), name="done marks")
+        return await asyncio.shield(written)
+
+    async def _write_marks(self) -> None:
+        """Write the marks handed in, all at once, until none are left."""
+        waiting: list[asyncio.Future[bool]] = []
+        try:
+            while self._to_mark:
+                ids, self._to_mark = self._to_mark, []
+                assert self._marks_written is not None
+                waiting, self._marks_written = [self._marks_written], None
+                written = await self._write(partial(self._mark_done, ids), statement=True)
+                waiting.pop().set_result(written)
+        except BaseException as error:  # a bug, or stopping: the waiting queues learn of it
+            for future in [*waiting, *([self._marks_written] if self._marks_written else [])]:
+                if isinstance(error, Exception):
+                    future.set_exception(error)
+                else:
+                    future.set_result(False)
+            self._to_mark, self._marks_written = [], None
+            raise
+        finally:
+            self._marking = False
+
+    async def _mark_done(self, ids: list[int], conn: aiosqlite.Connection) -> None:
+        await inbox.mark_done(conn, ids, self.clock.now())
 
     async def _refill(self, chat: _Chat) -> bool:
         """Read more of a chat's updates from the inbox; with none, the chat leaves memory."""
@@ -281,16 +324,19 @@ class Intake:
             self._pulse()
             return False
 
-    async def _write(self, action: Callable[[aiosqlite.Connection], Awaitable[None]]) -> bool:
-        """One transaction, tried until a passing fault passes; False if the intake stopped first."""
+    async def _write(
+        self, action: Callable[[aiosqlite.Connection], Awaitable[None]], *, statement: bool = False
+    ) -> bool:
+        """One transaction (with ``statement``, one statement), tried until a passing fault
+        passes; False if the intake stopped first."""
 
         async def transaction() -> None:
-            async with self.db.transaction() as conn:
+            async with self.db.autocommit() if statement else self.db.transaction() as conn:
                 await action(conn)
 
-        return await self._until_it_passes(transaction, "writing to the inbox")
+        return await self.until_it_passes(transaction, "writing to the inbox")
 
-    async def _until_it_passes(
+    async def until_it_passes(
         self, attempt: Callable[[], Awaitable[Any]], what: str, stop: asyncio.Event | None = None
     ) -> bool:
         """Repeat ``attempt`` while it meets a passing fault, waiting longer each time; False if
@@ -310,7 +356,7 @@ class Intake:
                     log.warning(
                         "%s failed (%s, try %d); again in %.0f s", what, describe(error), tries, delay
                     )
-                await _first_of(self.sleep(delay), *([stop.wait()] if stop is not None else []))
+                await first_of(self.sleep(delay), *([stop.wait()] if stop is not None else []))
             else:
                 if tries:
                     log.info("%s went through after %d tries", what, tries + 1)
@@ -445,110 +491,63 @@ class Intake:
         """Wake whoever waits for a queue to move."""
         self._changed.set()
         self._changed = asyncio.Event()
+        self._check_room()
 
-    # ---- steps 1 and 4: polling ----------------------------------------------------------------
+    # ---- steps 1 and 4: polling (bot/polling.py) ----------------------------------------------
 
     async def poll(self, stop: asyncio.Event) -> None:
         """Long-poll Telegram until ``stop`` is set, losing nothing (see the module docstring)."""
         try:
             await self._start_up(include_failed=True)
-            faults = 0
-            while not stop.is_set():
-                offset, holding = await self._next_offset()
-                if holding:  # Telegram would answer at once with what it sent before
-                    await self._pace(stop, offset)
-                    if stop.is_set():
-                        break
-                    offset, holding = await self._next_offset()
-                try:
-                    updates = await self._fetch(stop, offset, 0 if holding else self.poll_timeout)
-                except RetryAfter as error:
-                    await _first_of(stop.wait(), self.sleep(retry_seconds(error)))
-                    continue
-                except (InvalidToken, Conflict) as error:
-                    raise FatalPollingError(_fatal_reason(error)) from None
-                except NetworkError as error:  # includes TimedOut and Telegram's 5xx
-                    faults += 1
-                    delay = retry_delay(error, faults)
-                    if not isinstance(error, TimedOut):
-                        log.warning("getUpdates failed (%s); retrying in %.0f s", describe(error), delay)
-                    await _first_of(stop.wait(), self.sleep(delay))
-                    continue
-                faults = 0
-                if updates is None:  # stopped while waiting
-                    break
-                self._told(offset)
-                if updates and not await self._store(updates, stop):
-                    break
+            await Poller(self).run(stop)
         finally:
             await self.close()
 
-    async def _pace(self, stop: asyncio.Event, held: int | None) -> None:
-        """Wait ``PACE`` seconds before asking again, or less once the held update is done."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + PACE
-        while not stop.is_set() and (remaining := deadline - loop.time()) > 0:
-            chat = self._known.get(held) if held is not None else None
-            if chat is None or chat.waiting:
-                return
-            await _first_of(stop.wait(), self._changed.wait(), within=remaining)
+    def room(self, below: int) -> asyncio.Future[None]:
+        """A future done once fewer than ``below`` updates in memory wait to be handled.
 
-    async def _store(self, updates: list[dict[str, Any]], stop: asyncio.Event) -> bool:
-        """Commit a batch, waiting out a locked or full database; False if stopped first."""
-        what = f"storing {len(updates)} update(s) in the inbox (Telegram keeps them meanwhile)"
-        if not await self._until_it_passes(lambda: self.accept(updates), what, stop):
-            return False
-        now = asyncio.get_running_loop().time()
-        ids = [int(update["update_id"]) for update in updates]
-        for update_id in ids:
-            self._seen_at.setdefault(update_id, now)
-        self._first = min(ids) if self._first is None else self._first
-        self._delivered = max(ids) if self._delivered is None else max(self._delivered, *ids)
-        return True
+        A chat counts for ``ROOM_PER_CHAT`` at most, and not at all while it has more in the
+        inbox or waits out a passing fault: one person's backlog is handled in order whatever
+        polling does, so it must not hold polling (and everybody else) back.
+        """
+        waiter = asyncio.get_running_loop().create_future()
+        self._room_waiters.append((below, waiter))
+        self._check_room()
+        return waiter
 
-    def _told(self, offset: int | None) -> None:
-        """getUpdates answered: Telegram has forgotten every update below ``offset``."""
-        if offset is None:
+    def handling(self, update_id: int) -> bool:
+        """Whether an update is in memory and on its way: queued or being handled, not waiting
+        out a passing fault."""
+        chat = self._known.get(update_id)
+        return chat is not None and not chat.waiting
+
+    def oldest_unfinished(self, low: int, high: int) -> int | None:
+        """The oldest update from ``low`` to ``high`` in memory (queued, being handled, or handled
+        and not marked done yet), if any."""
+        return min((i for i in self._known if low <= i <= high), default=None)
+
+    @property
+    def changed(self) -> asyncio.Event:
+        """Set the next time a queue moves."""
+        return self._changed
+
+    def _check_room(self) -> None:
+        if not self._room_waiters:
             return
-        self._offset = offset
-        for update_id in [i for i in self._seen_at if i < offset]:
-            del self._seen_at[update_id]
-
-    async def _next_offset(self) -> tuple[int | None, bool]:
-        """The offset for the next getUpdates, and whether it holds back an unfinished update."""
-        if self._delivered is None:
-            return self._offset, False
-        everything = self._delivered + 1
-        low = self._offset if self._offset is not None else self._first or 0
-        try:
-            async with self.db.read() as conn:
-                oldest = await inbox.oldest_pending(conn, low, self._delivered)
-        except sqlite3.Error:
-            return everything, False  # confirming what is committed is always safe
-        # Telegram answers from the offset up, ``batch_limit`` at most: holding back more than
-        # ``hold_count`` would leave too little room for what is new.
-        if oldest is None or self._delivered - oldest >= self.hold_count:
-            return everything, False
-        chat = self._known.get(oldest)
-        if chat is None or chat.waiting:  # queued behind others, or waiting out a fault: not soon
-            return everything, False
-        first_seen = self._seen_at.get(oldest)
-        if first_seen is None or asyncio.get_running_loop().time() - first_seen >= HOLD_SECONDS:
-            return everything, False
-        return oldest, True
-
-    async def _fetch(self, stop: asyncio.Event, offset: int | None, wait: int) -> list[dict[str, Any]] | None:
-        """One getUpdates call that confirms everything below ``offset``; None if stopped."""
-        request = asyncio.ensure_future(
-            self.application.bot.get_updates(
-                offset=offset, timeout=wait, limit=self.batch_limit, allowed_updates=ALLOWED_UPDATES
-            )
+        in_hand = sum(
+            min(len(chat.queue), ROOM_PER_CHAT)
+            for chat in self._chats.values()
+            if not (chat.spilled or chat.waiting)
         )
-        # Abandoning a long poll is safe: it confirms nothing we have not committed.
-        await _first_of(request, stop.wait())
-        if request.cancelled():
-            return None
-        return [update.to_dict() for update in request.result()]
+        still = []
+        for below, waiter in self._room_waiters:
+            if waiter.done():
+                continue
+            if in_hand < below:
+                waiter.set_result(None)
+            else:
+                still.append((below, waiter))
+        self._room_waiters = still
 
 
 def _insert(chat: _Chat, item: inbox.InboxItem) -> None:
@@ -568,20 +567,3 @@ def _chat_id(payload: dict[str, Any]) -> int | None:
     if "callback_query" in payload:
         return int(payload["callback_query"]["from"]["id"])
     return None
-
-
-def _fatal_reason(error: BaseException) -> str:
-    if isinstance(error, InvalidToken):
-        return "Telegram rejected the bot token (check TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL)"
-    return "Telegram reports a conflict: another copy of this bot is polling, or a webhook is set"
-
-
-async def _first_of(*waits: Awaitable[Any], within: float | None = None) -> None:
-    """Wait until the first of ``waits`` ends (or ``within`` seconds pass); cancel the others."""
-    tasks = [asyncio.ensure_future(wait) for wait in waits]
-    try:
-        await asyncio.wait(tasks, timeout=within, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)

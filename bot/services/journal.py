@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.services import conversation
-from bot.store import deliveries, entries, people
+from bot.store import entries, people
 from bot.store.db import Database
 from bot.store.entries import Entry, NewEntry
 
@@ -31,29 +31,37 @@ async def keep(
     link_to_prompt: bool = True,
     answers: conversation.Ask | None = None,
 ) -> Kept:
-    """Store a message once, linked to the prompt it answers (if any), in one transaction.
+    """Store a message once, linked to the prompt it answers (if any): one decision.
 
-    ``link_to_prompt`` False keeps it unlinked (a /bring item is never an answer). ``answers``:
-    the message is the reply Between asked for (what to bring), which it closes.
+    The prompt it answers is the one it replies to, else the open question
+    (services/conversation.py); ``link_to_prompt`` False keeps it unlinked (a /bring item is
+    never an answer). ``answers``: the message is the reply Between asked for (what to bring),
+    which it closes in the same transaction. In the common case the decision is one statement
+    (store/entries.py ``add``), committed with whatever else is being written at the same time.
     """
-    async with db.transaction() as conn:
-        await people.ensure(conn, message.user_id, language_code, now)
-        if answers is not None:
-            await conversation.replied(conn, message.user_id, answers)
-        delivery = None
-        if reply_to_message_id is not None and link_to_prompt:
-            delivery = await deliveries.by_message(conn, message.user_id, reply_to_message_id)
-        if delivery is None and link_to_prompt:
-            # A plain message answers the open question, if there is one (services/conversation.py).
-            open_id = await conversation.open_question(conn, message.user_id, message.written_at)
-            delivery = await deliveries.get(conn, message.user_id, open_id) if open_id else None
-        starts_answer = False
-        if delivery is not None:
-            message = replace(message, delivery_id=delivery.id, prompt_id=delivery.prompt_id)
-            starts_answer = not await entries.has_answer(conn, delivery.id)
-        # Stored once: a message already kept (a redelivery, a replay) comes back as it is.
-        entry, new = await entries.add(conn, message)
-    return Kept(entry, new=new, starts_answer=starts_answer and new)
+    wanted = replace(
+        message,
+        link_to_prompt=link_to_prompt,
+        reply_to_message_id=reply_to_message_id if link_to_prompt else None,
+    )
+    stored = None
+    if answers is None:
+        async with db.autocommit() as conn:
+            stored = await entries.add(conn, wanted)
+    if stored is None:
+        # A person without a record yet, a reply that closes an ask, or a message stored before
+        # (a redelivery, a replay after a crash): record the person, then decide again.
+        async with db.transaction() as conn:
+            await people.ensure(conn, message.user_id, language_code, now)
+            if answers is not None:
+                await conversation.replied(conn, message.user_id, answers)
+            stored = await entries.add(conn, wanted)
+            if stored is None:  # stored before: it comes back as it is
+                entry = await entries.by_message(conn, message.chat_id, message.message_id)
+                assert entry is not None
+                return Kept(entry, new=False, starts_answer=False)
+    entry, first_answer = stored
+    return Kept(entry, new=True, starts_answer=first_answer)
 
 
 async def apply_edit(db: Database, *, chat_id: int, message_id: int, text: str, now: datetime) -> bool:

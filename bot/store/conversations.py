@@ -23,6 +23,17 @@ class Waiting:
     refused: int
 
 
+def open_question_sql(user_id: str, written_at: str) -> str:
+    """An SQL expression: the delivery id of the question a plain message written at
+    ``written_at`` answers, NULL if none is open. The rule of ``services.conversation.
+    open_question``, for a statement that decides and stores in one step (store/entries.py);
+    ``user_id`` and ``written_at`` are SQL expressions too."""
+    return (
+        f"(SELECT c.delivery_id FROM conversations AS c WHERE c.user_id = {user_id}"
+        f" AND c.waiting_for = 'answer' AND {written_at} < c.expires_at)"
+    )
+
+
 async def get(conn: aiosqlite.Connection, user_id: int) -> Waiting | None:
     """The person's state, expired or not (the service decides what expiry means)."""
     row = await fetch_one(conn, "SELECT * FROM conversations WHERE user_id = ?", (user_id,))

@@ -8,6 +8,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.store.codec import instant_from_db, instant_to_db
+from bot.store.conversations import open_question_sql
 from bot.store.db import fetch_one
 
 
@@ -25,6 +26,10 @@ class NewEntry:
     delivery_id: int | None = None
     prompt_id: str | None = None
     bring: bool = False
+    # Linking, decided by :func:`add` in the same statement: the prompt this message answers is
+    # the one it replies to (a Telegram reply), else the person's open question, if any.
+    link_to_prompt: bool = False
+    reply_to_message_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -64,15 +69,40 @@ def _entry(row: aiosqlite.Row) -> Entry:
     )
 
 
-async def add(conn: aiosqlite.Connection, entry: NewEntry) -> tuple[Entry, bool]:
-    """Store a message once. Returns (the stored entry, True if it was new)."""
+# One statement decides and stores: the person's record, the prompt the message answers (a
+# Telegram reply names it; otherwise the open question of services/conversation.py, while the
+# message was written before it expired) and whether this is that prompt's first answer.
+_ADD = f"""
+INSERT INTO entries (user_id, chat_id, message_id, delivery_id, prompt_id, kind, text, file_id,
+                     written_at, bring)
+SELECT p.user_id, :chat_id, :message_id,
+       CASE WHEN d.id IS NULL THEN :delivery_id ELSE d.id END,
+       CASE WHEN d.id IS NULL THEN :prompt_id ELSE d.prompt_id END,
+       :kind, :text, :file_id, :written_at, :bring
+FROM people AS p
+LEFT JOIN deliveries AS d ON :link AND d.user_id = p.user_id AND d.id = coalesce(
+    (SELECT r.id FROM deliveries AS r WHERE r.user_id = p.user_id AND r.message_id = :reply_to),
+    {open_question_sql("p.user_id", ":written_at")})
+WHERE p.user_id = :user_id
+ON CONFLICT (chat_id, message_id) DO NOTHING
+RETURNING *, delivery_id IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM entries AS e WHERE e.delivery_id = entries.delivery_id AND e.id <> entries.id
+) AS first_answer
+"""
+
+
+async def add(conn: aiosqlite.Connection, entry: NewEntry) -> tuple[Entry, bool] | None:
+    """Store a message once, in one statement, linked to the prompt it answers when
+    ``entry.link_to_prompt`` (otherwise to ``entry.delivery_id``, if given).
+
+    Returns (the stored entry, True if it is the first answer to its prompt), or None when
+    nothing was stored: the message is stored already (a redelivery, a replay: see
+    :func:`by_message`), or the person has no record yet (the caller records the person,
+    ``people.ensure``, and adds again).
+    """
     row = await fetch_one(
         conn,
-        "INSERT INTO entries (user_id, chat_id, message_id, delivery_id, prompt_id, kind, text,"
-        " file_id, written_at, bring)"
-        " VALUES (:user_id, :chat_id, :message_id, :delivery_id, :prompt_id, :kind, :text,"
-        " :file_id, :written_at, :bring)"
-        " ON CONFLICT (chat_id, message_id) DO NOTHING RETURNING *",
+        _ADD,
         {
             "user_id": entry.user_id,
             "chat_id": entry.chat_id,
@@ -84,13 +114,11 @@ async def add(conn: aiosqlite.Connection, entry: NewEntry) -> tuple[Entry, bool]
             "file_id": entry.file_id,
             "written_at": instant_to_db(entry.written_at),
             "bring": int(entry.bring),
+            "link": int(entry.link_to_prompt),
+            "reply_to": entry.reply_to_message_id,
         },
     )
-    if row is not None:
-        return _entry(row), True
-    stored = await by_message(conn, entry.chat_id, entry.message_id)
-    assert stored is not None
-    return stored, False
+    return (_entry(row), bool(row["first_answer"])) if row is not None else None
 
 
 async def by_message(conn: aiosqlite.Connection, chat_id: int, message_id: int) -> Entry | None:

@@ -25,6 +25,7 @@ from bot.store.db import fetch_all, fetch_one
 # recognises any redelivery.
 DONE_RETENTION = timedelta(days=2)
 _ROWS_PER_INSERT = 200  # 4 parameters a row, far below SQLite's limit of 32,766
+_IDS_PER_UPDATE = 500
 
 
 @dataclass(frozen=True)
@@ -105,12 +106,17 @@ async def oldest_pending(conn: aiosqlite.Connection, low: int, high: int) -> int
 
 
 async def mark_done(conn: aiosqlite.Connection, update_ids: Iterable[int], now: datetime) -> None:
-    """Forget the payloads of handled updates, keeping their ids for redelivery checks."""
+    """Forget the payloads of handled updates, keeping their ids for redelivery checks: one
+    statement (up to 500 ids), which needs no transaction of its own."""
+    ids = list(update_ids)
     stamp = instant_to_db(now)
-    await conn.executemany(
-        "UPDATE inbox SET state = 'done', payload = NULL, done_at = ? WHERE update_id = ?",
-        [(stamp, update_id) for update_id in update_ids],
-    )
+    for start in range(0, len(ids), _IDS_PER_UPDATE):
+        chunk = ids[start : start + _IDS_PER_UPDATE]
+        await conn.execute(
+            "UPDATE inbox SET state = 'done', payload = NULL, done_at = ?"
+            f" WHERE update_id IN ({', '.join('?' * len(chunk))})",
+            [stamp, *chunk],
+        )
 
 
 async def mark_failed(conn: aiosqlite.Connection, update_id: int) -> None:
