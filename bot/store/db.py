@@ -398,12 +398,12 @@ def _spawn(coroutine: Any) -> asyncio.Task[Any]:
 async def fetch_one(conn: aiosqlite.Connection, sql: str, params: Any = ()) -> aiosqlite.Row | None:
     """The first row a statement returns (a SELECT, or a write with RETURNING), or None."""
     rows = await conn.execute_fetchall(sql, params)
-    return next(iter(rows), None)  # type: ignore[arg-type]
+    return next(iter(rows), None)
 
 
 async def fetch_all(conn: aiosqlite.Connection, sql: str, params: Any = ()) -> list[aiosqlite.Row]:
     """Every row a statement returns."""
-    return list(await conn.execute_fetchall(sql, params))  # type: ignore[arg-type]
+    return list(await conn.execute_fetchall(sql, params))
 
 
 def _checkpoint_once(path: str, wait: float) -> bool:
