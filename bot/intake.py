@@ -131,9 +131,8 @@ class Intake:
         self._rescanning = False
         self._tasks: set[asyncio.Task[None]] = set()  # housekeeping and rescans
         self._room_waiters: list[tuple[int, asyncio.Future[None]]] = []  # see room()
-        self._to_mark: list[int] = []  # handed in to be marked done by the next statement
-        self._marks_written: asyncio.Future[bool] | None = None  # ... which resolves this
-        self._marking = False  # a task writes done marks
+        self._to_mark: list[int] = []  # handled updates waiting to be marked done
+        self._marking = False  # a task writes the done marks (see _mark_handled)
 
     # ---- step 1: the durable commit ------------------------------------------------------------
 
@@ -187,15 +186,14 @@ class Intake:
                 if chat.queue:
                     await self._one(chat, chat.queue[0])
                     continue
-                await self._mark_handled(chat)
+                self._mark_handled(chat)
                 if not await self._refill(chat):
                     return
             except Exception as error:  # a fault of the intake itself: never drop the queue
                 log.exception("the queue of an update could not go on; trying again")
                 chat.tries += 1
                 await self._wait_out(chat, error)
-        with contextlib.suppress(Exception):  # stopping: what is not marked is handled again
-            await self._mark_handled(chat)
+        self._mark_handled(chat)  # stopping: written by close(), or handled again at the next start
 
     async def _one(self, chat: _Chat, item: inbox.InboxItem) -> None:
         """Handle the update at the head of the queue, and act on how it went."""
@@ -210,7 +208,7 @@ class Intake:
                 return
             chat.tries = 0
             if fate is Fate.KEEP:
-                await self._mark_handled(chat)
+                self._mark_handled(chat)
                 await self._write(lambda conn: inbox.mark_failed(conn, item.update_id))
                 chat.queue.popleft()
                 self._known.pop(item.update_id, None)
@@ -218,7 +216,7 @@ class Intake:
                 chat.queue.popleft()
                 chat.handled.append(item.update_id)
                 if len(chat.handled) >= MARK_EVERY or not chat.queue:
-                    await self._mark_handled(chat)
+                    self._mark_handled(chat)
             self._pulse()
         finally:
             chat.busy = False
@@ -251,49 +249,41 @@ class Intake:
         finally:
             chat.waiting = False
 
-    async def _mark_handled(self, chat: _Chat) -> None:
-        """Mark a chat's handled updates done (their payloads go), retrying passing faults."""
-        while chat.handled:
-            ids = list(chat.handled)
-            if not await self._mark(ids):
-                return  # stopping: left pending, handled again (harmlessly) at the next start
-            del chat.handled[: len(ids)]
-            for update_id in ids:
-                self._known.pop(update_id, None)
-            self._pulse()
+    def _mark_handled(self, chat: _Chat) -> None:
+        """Hand a chat's handled updates to be marked done (their payloads go).
 
-    async def _mark(self, ids: list[int]) -> bool:
-        """Have ``ids`` marked done, in one statement with the marks other queues hand in
-        meanwhile (queues tend to run dry together); False if the intake stopped first."""
-        if self._closing:
-            return await self._write(partial(self._mark_done, ids), statement=True)
-        self._to_mark.extend(ids)
-        if self._marks_written is None:
-            self._marks_written = asyncio.get_running_loop().create_future()
-        written = self._marks_written
-        if not self._marking:
+        One task writes the marks, each time in one statement with everything handed in
+        meanwhile (queues tend to run dry together); the chat goes on at once. Until written,
+        the updates count as in memory: unfinished for polling, and for :meth:`drain`.
+        """
+        if not chat.handled:
+            return
+        self._to_mark.extend(chat.handled)
+        chat.handled.clear()
+        if not self._marking and not self._closing:
             self._marking = True
             self._spawn(self._write_marks(), name="done marks")
-        return await asyncio.shield(written)
 
     async def _write_marks(self) -> None:
-        """Write the marks handed in, all at once, until none are left."""
-        waiting: list[asyncio.Future[bool]] = []
+        """Write the marks handed in until none are left, retrying passing faults; a fault of
+        the intake itself is retried too: marks are never dropped while the bot runs."""
+        tries = 0
         try:
             while self._to_mark:
                 ids, self._to_mark = self._to_mark, []
-                assert self._marks_written is not None
-                waiting, self._marks_written = [self._marks_written], None
-                written = await self._write(partial(self._mark_done, ids), statement=True)
-                waiting.pop().set_result(written)
-        except BaseException as error:  # a bug, or stopping: the waiting queues learn of it
-            for future in [*waiting, *([self._marks_written] if self._marks_written else [])]:
-                if isinstance(error, Exception):
-                    future.set_exception(error)
-                else:
-                    future.set_result(False)
-            self._to_mark, self._marks_written = [], None
-            raise
+                try:
+                    if not await self._write(partial(self._mark_done, ids), statement=True):
+                        return  # stopping: left pending, handled again (harmlessly) at the next start
+                except Exception as error:
+                    log.exception("updates could not be marked done; trying again")
+                    self._to_mark[:0] = ids
+                    tries += 1
+                    await self.sleep(retry_delay(error, tries))
+                    continue
+                tries = 0
+                for update_id in ids:
+                    self._known.pop(update_id, None)
+                self._pulse()
         finally:
             self._marking = False
 
@@ -410,6 +400,8 @@ class Intake:
             return True
         if self._overflow is not None and self._overflow <= horizon:
             return False
+        if self._to_mark or self._marking:
+            return False
         for chat in self._chats.values():
             if chat.waiting:
                 continue
@@ -476,6 +468,10 @@ class Intake:
             for task in late:
                 task.cancel()
             await asyncio.gather(*everything, return_exceptions=True)
+        if self._to_mark:  # one try; what is left is handled again (harmlessly) at the next start
+            with contextlib.suppress(Exception):
+                await self._write(partial(self._mark_done, self._to_mark), statement=True)
+            self._to_mark = []
         self._chats.clear()
         self._known.clear()
 

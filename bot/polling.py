@@ -40,6 +40,7 @@ HOLD_SECONDS = 10.0  # an update is left unconfirmed at Telegram this long at mo
 PACE = 0.25  # seconds, at most, between getUpdates calls while there is no room or nothing new
 # python-telegram-bot's read timeout for a request, which its get_updates adds to the long poll.
 READ_SLACK = 5.0
+MAX_LIMIT = 100  # the most updates Telegram sends in one answer
 
 
 class FatalPollingError(Exception):
@@ -70,8 +71,12 @@ class Poller:
                 if stop.is_set():
                     break
                 offset, holding = await self._next_offset()
+            # What is held comes again first: ask for that much more, to get a batch of new ones.
+            limit = intake.batch_limit
+            if holding and offset is not None and self._delivered is not None:
+                limit = min(MAX_LIMIT, limit + self._delivered + 1 - offset)
             try:
-                updates = await self._fetch(stop, offset, 0 if holding else intake.poll_timeout)
+                updates = await self._fetch(stop, offset, 0 if holding else intake.poll_timeout, limit)
             except RetryAfter as error:
                 await first_of(stop.wait(), intake.sleep(retry_seconds(error)))
                 continue
@@ -170,7 +175,9 @@ class Poller:
             return everything, False
         return oldest, True
 
-    async def _fetch(self, stop: asyncio.Event, offset: int | None, wait: int) -> list[dict[str, Any]] | None:
+    async def _fetch(
+        self, stop: asyncio.Event, offset: int | None, wait: int, limit: int
+    ) -> list[dict[str, Any]] | None:
         """One getUpdates call that confirms everything below ``offset``; None if stopped.
 
         It is python-telegram-bot's ``Bot.get_updates`` without the parsing: the answer stays the
@@ -179,7 +186,7 @@ class Poller:
         data = {
             "timeout": wait,
             "offset": offset,
-            "limit": self.intake.batch_limit,
+            "limit": limit,
             "allowed_updates": ALLOWED_UPDATES,
         }
         bot = self.intake.application.bot
