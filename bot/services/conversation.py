@@ -100,14 +100,6 @@ async def close_question(conn: aiosqlite.Connection, user_id: int, delivery_id: 
     await conversations.end(conn, user_id, waiting_for=ANSWER, delivery_id=delivery_id)
 
 
-async def open_question(conn: aiosqlite.Connection, user_id: int, written_at: datetime) -> int | None:
-    """The question a plain message written at ``written_at`` answers, if one is open."""
-    waiting = await conversations.get(conn, user_id)
-    if waiting is None or waiting.waiting_for != ANSWER or written_at >= waiting.expires_at:
-        return None
-    return waiting.delivery_id
-
-
 async def command_started(db: Database, user_id: int) -> None:
     """A command starts something else: the open question and any pending ask are over."""
     async with db.transaction() as conn:

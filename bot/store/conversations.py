@@ -25,9 +25,9 @@ class Waiting:
 
 def open_question_sql(user_id: str, written_at: str) -> str:
     """An SQL expression: the delivery id of the question a plain message written at
-    ``written_at`` answers, NULL if none is open. The rule of ``services.conversation.
-    open_question``, for a statement that decides and stores in one step (store/entries.py);
-    ``user_id`` and ``written_at`` are SQL expressions too."""
+    ``written_at`` answers, NULL if none is open: a plain message answers the open question
+    until it expires (docs/conversation.md), decided in the statement that stores the message
+    (store/entries.py); ``user_id`` and ``written_at`` are SQL expressions too."""
     return (
         f"(SELECT c.delivery_id FROM conversations AS c WHERE c.user_id = {user_id}"
         f" AND c.waiting_for = 'answer' AND {written_at} < c.expires_at)"
