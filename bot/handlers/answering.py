@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC
+from datetime import UTC, datetime
 
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
@@ -104,21 +104,36 @@ async def keep_words(update: Update, context: BetweenContext) -> bool:
     now = context.clock.now()
     kept = await journal.keep(
         context.db,
-        NewEntry(
-            user_id=user_id(update),
-            chat_id=message.chat_id,
-            message_id=message.message_id,
-            kind="text",
-            text=message.text,
-            file_id=None,
-            written_at=message.date.astimezone(UTC) if message.date else now,
-        ),
+        _entry(update, message, "text", message.text, now),
         reply_to_message_id=None,
         language_code=language(update),
         now=now,
         link_to_prompt=False,
     )
     return kept.new
+
+
+def _entry(
+    update: Update,
+    message: Message,
+    kind: str,
+    text: str | None,
+    now: datetime,
+    *,
+    file_id: str | None = None,
+    bring: bool = False,
+) -> NewEntry:
+    """What to keep of a message: who wrote it, where, when (Telegram's date), and its words."""
+    return NewEntry(
+        user_id=user_id(update),
+        chat_id=message.chat_id,
+        message_id=message.message_id,
+        kind=kind,
+        text=text,
+        file_id=file_id,
+        written_at=message.date.astimezone(UTC) if message.date else now,
+        bring=bring,
+    )
 
 
 def classify(message: Message) -> tuple[str, str | None, str | None] | None:
@@ -181,15 +196,7 @@ async def on_message(update: Update, context: BetweenContext) -> None:
 
     kept = await journal.keep(
         context.db,
-        NewEntry(
-            user_id=user_id(update),
-            chat_id=message.chat_id,
-            message_id=message.message_id,
-            kind=kind,
-            text=text,
-            file_id=file_id,
-            written_at=message.date.astimezone(UTC) if message.date else now,
-        ),
+        _entry(update, message, kind, text, now, file_id=file_id),
         reply_to_message_id=message.reply_to_message.message_id if message.reply_to_message else None,
         language_code=language(update),
         now=now,
@@ -307,16 +314,7 @@ async def _bring(update: Update, context: BetweenContext, text: str, *, answered
     crisis = suggests_crisis(context, text)
     kept = await journal.keep(
         context.db,
-        NewEntry(
-            user_id=user_id(update),
-            chat_id=message.chat_id,
-            message_id=message.message_id,
-            kind="bring",
-            text=text,
-            file_id=None,
-            written_at=message.date.astimezone(UTC) if message.date else now,
-            bring=True,
-        ),
+        _entry(update, message, "bring", text, now, bring=True),
         reply_to_message_id=None,
         language_code=language(update),
         now=now,
