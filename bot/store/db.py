@@ -9,12 +9,15 @@ Group commit. Each write is still one transaction of its own (all of it or none 
 caller goes on only once that transaction is on disk (``synchronous=FULL``). What changes is who
 pays for the disk: transactions that arrive while another one runs share its SQLite transaction
 and one COMMIT. The first opens it (BEGIN IMMEDIATE); each one that joins runs inside a SAVEPOINT,
-so that an error undoes that transaction alone; when nobody else is waiting for the writer, the
-last one commits for everybody, and every one of them learns then that it is durable. In WAL mode
-a commit is one append to the log and one sync, so a group of thirty costs what one did. If the
+so that an error undoes that transaction alone; the last of those that were already waiting for
+the writer when the group opened commits for everybody, and every one of them learns then that it
+is durable. In WAL mode a commit is one append to the log and one sync, so a group of thirty costs
+what one did. A group thus holds what queued up while the commit before it ran: one or a few
+transactions on a disk that syncs in a fraction of a millisecond, many on a slow one, where
+sharing matters (twice the notes a second with a simulated 5 ms sync, bench/README.md). If the
 COMMIT fails (a full disk), every transaction in the group fails with that error, exactly as each
 would have failed alone, and its caller tries again. A group closes after ``GROUP_MEMBERS``
-transactions or ``GROUP_SECONDS`` even if more are waiting, so nobody waits long for the disk.
+transactions or ``GROUP_SECONDS`` whatever is waiting, so nobody waits long for the disk.
 
 Reads go to the reader connection: in WAL mode it reads while the writer writes, so a read never
 holds up a transaction. A read waits for the writes that came before it to be durable (it sees
@@ -109,8 +112,9 @@ GROUP_SECONDS = 0.02  # a group commits this long after it opened, even with wri
 class _Group:
     """One SQLite transaction shared by the transactions that came while it was open."""
 
-    def __init__(self) -> None:
+    def __init__(self, last: int) -> None:
         loop = asyncio.get_running_loop()
+        self.last = last  # the newest ticket when it opened: it takes the writers waiting then
         self.committed: asyncio.Future[None] = loop.create_future()
         # Retrieved even if every member stopped waiting (no "exception never retrieved").
         self.committed.add_done_callback(lambda f: f.cancelled() or f.exception())
@@ -300,20 +304,24 @@ class Database:
         return ticket
 
     def _leave(self, ticket: int, group: _Group | None) -> None:
-        """Let the next writer in. When nobody is waiting (or the group is full), the open group
-        is committed first, and the writer released once the COMMIT is done. ``ticket`` is
-        finished now, or with its group's COMMIT when it joined one."""
+        """Let the next writer in. The open group is committed first (and the writer released
+        once the COMMIT is done) by the last of the writers that were waiting when it opened, or
+        earlier when nobody is waiting or the group is full. So a group holds what queued up
+        during the commit before it: a few transactions on a fast disk, many on a slow one.
+        ``ticket`` is finished now, or with its group's COMMIT when it joined one."""
         if group is None or ticket not in group.tickets:
             self._finish(ticket)
         group = self._group
-        if group is not None and (not group.tickets or not self._waiting or group.full()):
+        if group is not None and (
+            not group.tickets or not self._waiting or ticket >= group.last or group.full()
+        ):
             _spawn(self._commit()).add_done_callback(lambda _: self._lock.release())
         else:
             self._lock.release()  # a waiting writer joins the group; the last one commits it
 
     async def _begin(self) -> _Group:
         await self._conn.execute("BEGIN IMMEDIATE")
-        self._group = _Group()
+        self._group = _Group(self._tickets)
         return self._group
 
     async def _commit(self) -> None:
