@@ -66,9 +66,20 @@ async def ask(db: Database, user_id: int, what: Ask, now: datetime, language_cod
         await ask_in(conn, user_id, what, now)
 
 
-async def ask_in(conn: aiosqlite.Connection, user_id: int, what: Ask, now: datetime) -> None:
-    """Wait for a reply, inside the caller's transaction."""
-    await conversations.put(conn, user_id, what.value, opened_at=now, expires_at=now + ASK_WINDOW)
+async def ask_in(
+    conn: aiosqlite.Connection, user_id: int, what: Ask, now: datetime, *, about: str | None = None
+) -> None:
+    """Wait for a reply, inside the caller's transaction; ``about`` names which thing it is for
+    when an ask has several (kept in the state, read back with :func:`ask_about`)."""
+    await conversations.put(conn, user_id, what.value, opened_at=now, expires_at=now + ASK_WINDOW, about=about)
+
+
+async def ask_about(db: Database, user_id: int, what: Ask) -> str | None:
+    """What the pending ``what`` ask is for (a plan step, an experiment), None if nothing is named
+    or Between is not waiting for ``what``."""
+    async with db.read() as conn:
+        waiting = await conversations.get(conn, user_id)
+    return waiting.about if waiting is not None and waiting.waiting_for == what.value else None
 
 
 async def replied(conn: aiosqlite.Connection, user_id: int, what: Ask) -> None:

@@ -17,6 +17,7 @@ class Waiting:
 
     user_id: int
     waiting_for: str  # "answer", or the name of an ask ("zone", "city", ...)
+    about: str | None  # which thing an ask is for, when it has several (a plan step, an experiment)
     delivery_id: int | None  # the open question, for "answer"
     opened_at: datetime
     expires_at: datetime
@@ -41,7 +42,9 @@ async def get(conn: aiosqlite.Connection, user_id: int) -> Waiting | None:
         return None
     opened, expires = instant_from_db(row["opened_at"]), instant_from_db(row["expires_at"])
     assert opened is not None and expires is not None
-    return Waiting(row["user_id"], row["waiting_for"], row["delivery_id"], opened, expires, row["refused"])
+    return Waiting(
+        row["user_id"], row["waiting_for"], row["about"], row["delivery_id"], opened, expires, row["refused"]
+    )
 
 
 async def put(
@@ -52,16 +55,18 @@ async def put(
     opened_at: datetime,
     expires_at: datetime,
     delivery_id: int | None = None,
+    about: str | None = None,
 ) -> None:
     """Wait for something new; whatever was awaited before is over."""
     await conn.execute(
-        "INSERT INTO conversations (user_id, waiting_for, delivery_id, opened_at, expires_at)"
-        " VALUES (:user, :what, :delivery, :opened, :expires)"
-        " ON CONFLICT (user_id) DO UPDATE SET waiting_for = :what, delivery_id = :delivery,"
-        "   opened_at = :opened, expires_at = :expires, refused = 0",
+        "INSERT INTO conversations (user_id, waiting_for, about, delivery_id, opened_at, expires_at)"
+        " VALUES (:user, :what, :about, :delivery, :opened, :expires)"
+        " ON CONFLICT (user_id) DO UPDATE SET waiting_for = :what, about = :about,"
+        "   delivery_id = :delivery, opened_at = :opened, expires_at = :expires, refused = 0",
         {
             "user": user_id,
             "what": waiting_for,
+            "about": about,
             "delivery": delivery_id,
             "opened": instant_to_db(opened_at),
             "expires": instant_to_db(expires_at),

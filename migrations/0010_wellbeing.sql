@@ -1,0 +1,1 @@
+-- wellbeing: reserved; the issue that builds it fills this migration in.

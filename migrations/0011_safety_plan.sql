@@ -1,0 +1,1 @@
+-- safety_plan: reserved; the issue that builds it fills this migration in.

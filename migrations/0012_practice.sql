@@ -1,0 +1,1 @@
+-- practice: reserved; the issue that builds it fills this migration in.
