@@ -86,3 +86,17 @@ async def test_a_local_time_said_in_german_offers_zones(harness):
     assert len(offer.buttons) > 2
     person, _, _ = await stored(harness, 2001)
     assert person is not None and person.zone is None
+
+
+async def test_the_end_of_a_pause_is_a_date_in_the_persons_language(harness):
+    """A pause confirmation, /remind and /settings name the day as people write it, never as
+    2026-12-24."""
+    lena = await onboarded(harness, 2001, "de", "Wien")
+    alex = await onboarded(harness, 1001, "en", "Europe/Vienna")
+    lena_paused = await lena.says_one("/pause bis 24.12.")
+    alex_paused = await alex.says_one("/pause until 24 dec")
+    assert "Do., 24. Dez." in lena_paused.visible and "2026-12-24" not in lena_paused.visible
+    assert "Thu 24 Dec" in alex_paused.visible and "2026-12-24" not in alex_paused.visible
+    for command in ("/remind", "/settings"):
+        assert "Do., 24. Dez." in (await lena.says(command))[0].visible
+        assert "Thu 24 Dec" in (await alex.says(command))[0].visible

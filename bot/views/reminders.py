@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from telegram import InlineKeyboardMarkup
 
 from bot.render import Renderer
+from bot.services.recap import day_view
 from bot.store.people import Person
 from bot.store.reminders import Reminder
 from bot.timezones import zone_from_name
@@ -18,17 +20,13 @@ def reminder_view(reminder: Reminder) -> dict[str, object]:
     return {"id": reminder.id, "at": reminder.at.strftime("%H:%M"), "days": sorted(reminder.days)}
 
 
-def local_view(instant: datetime, zone_name: str) -> dict[str, str]:
-    """An instant as the person's wall clock reads it (for "until Tuesday 24 Dec, 00:00")."""
-    local = instant.astimezone(zone_from_name(zone_name))
-    return {
-        "date": local.date().isoformat(),
-        "weekday": str(local.weekday()),
-        "time": local.strftime("%H:%M"),
-    }
+def local_view(instant: datetime, zone_name: str) -> dict[str, Any]:
+    """An instant as the person's wall clock reads it, in the shape the date macros format in
+    the person's language ("Thu 24 Dec, 00:00", "Do., 24. Dez., 00:00")."""
+    return day_view(instant, zone_from_name(zone_name))
 
 
-def paused_until_view(person: Person | None, now: datetime) -> dict[str, str] | None:
+def paused_until_view(person: Person | None, now: datetime) -> dict[str, Any] | None:
     """When the person's pause ends, on their wall clock; None when not paused to a date."""
     if person is None or not person.zone or not person.paused_until or not person.paused(now):
         return None
