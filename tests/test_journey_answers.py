@@ -91,6 +91,22 @@ async def test_voice_and_sticker_are_kept_as_references_with_a_kind_reply(harnes
     assert "Recaps show text only" in alex.last().visible
 
 
+async def test_a_photo_with_words_under_it_is_acknowledged_like_words(harness):
+    """The caption is what the recap shows, so no hint to add "a line or two"; a bare photo
+    still gets it."""
+    alex = await onboarded(harness)
+    prompt = await prompt_at_8pm(harness, alex)
+    update = harness.api.send_photo(1001, caption="the lake where I finally slept", reply_to=prompt.message_id)
+    new = await alex._deliver(update)
+    (captioned,) = await stored(harness)
+    assert (captioned["kind"], captioned["text"]) == ("photo", "the lake where I finally slept")
+    assert captioned["delivery_id"] is not None
+    assert [m.visible for m in new if "Recaps show text only" in m.visible] == []
+    assert any(label == "📌 Bring to session" for m in new for label, _ in m.buttons)
+    await alex._deliver(harness.api.send_photo(1001))
+    assert "Recaps show text only" in alex.last().visible
+
+
 async def test_bring_to_session_button_flags_the_answer(harness):
     alex = await onboarded(harness)
     await prompt_at_8pm(harness, alex)

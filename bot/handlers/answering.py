@@ -222,7 +222,9 @@ async def on_message(update: Update, context: BetweenContext) -> None:
 
 async def _acknowledge(update: Update, context: BetweenContext, message: Message, kept: journal.Kept) -> None:
     renderer = context.renderer
-    if kept.entry.kind != "text":
+    if kept.entry.kind != "text" and not (kept.entry.text or "").strip():
+        # Without words the recap can only say "a photo": a line or two about it helps later.
+        # With a caption it is acknowledged like any words, Bring button and all.
         await reply(update, renderer.line("media_kept", kind=kept.entry.kind))
     elif kept.starts_answer:
         bring = pack(Action.BRING, user_id(update), kept.entry.id)
