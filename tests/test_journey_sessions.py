@@ -87,6 +87,21 @@ async def test_session_done_resets_the_window_and_rolls_the_plan(harness):
             assert (await cur.fetchone())[0] == 1
 
 
+async def test_session_done_said_again_the_same_day_is_the_same_session(harness):
+    """Four taps on /session done make one held session, not four recap windows; the next
+    day it is a new one."""
+    alex = await onboarded(harness)
+    await alex.says("/session tue 17:00 weekly")
+    harness.clock.set(datetime(2026, 11, 24, 17, 5, tzinfo=UTC))
+    replies = [await alex.says_one("/session done") for _ in range(4)]
+    assert all("Tue 1 Dec, 17:00" in reply.visible for reply in replies)
+    assert await held_of(harness) == ["2026-11-24 17:05:00"]
+    assert (await plan_of(harness))["next_at"] == "2026-12-01 16:00:00"
+    harness.clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
+    await alex.says("/session done")
+    assert await held_of(harness) == ["2026-11-24 17:05:00", "2026-11-25 09:00:00"]
+
+
 async def test_one_off_session_goes_once_held(harness):
     alex = await onboarded(harness)
     await alex.says("/session 2026-11-25 10:00")

@@ -223,6 +223,11 @@ async def apply_command(
         if answered:
             await conversation.replied(conn, user_id, Ask.SESSION_TIME)
         if spec.action == "done":
+            last = await sessions.last_held(conn, user_id, now)
+            if last is not None and now - last < SAME_SESSION:
+                # "/session done" again (a double tap, or the planned time already counted it):
+                # the same session, so no second recap window and no second practice question.
+                return Outcome("session_held", await sessions.get_plan(conn, user_id))
             return Outcome("session_held", await mark_session_held(conn, user_id, now, lead=lead, now=now))
         if spec.action == "skip":
             skipped, plan = await skip_next(conn, user_id, now, lead=lead)
