@@ -144,7 +144,7 @@ KNOWN_SCHEMA = {
     "sessions_held": {"id", "user_id", "happened_at"},
     # What Between waits for from the person right now: not exported (a moved database starts
     # waiting for nothing); erased with them.
-    "conversations": {"user_id", "waiting_for", "delivery_id", "opened_at", "expires_at", "refused"},
+    "conversations": {"user_id", "waiting_for", "about", "delivery_id", "opened_at", "expires_at", "refused"},
     # Not exported; /delete erases a person's rows by chat id (their private chat's id is theirs).
     "inbox": {"update_id", "chat_id", "payload", "state", "attempts", "received_at", "done_at"},
     # Operator data: nothing about a person beyond a count of uses.

@@ -217,3 +217,33 @@ async def test_mood_scale_rides_along_with_prompts_when_chosen_in_settings(harne
     async with harness.runtime.db.read() as conn:
         async with conn.execute("SELECT score FROM moods") as cur:
             assert [row[0] for row in await cur.fetchall()] == [4]
+
+
+async def test_an_answered_question_stays_answered_whatever_is_pressed_after(harness):
+    """Later or Skip pressed under a question already answered: the answer stays filed under it
+    and the question is not recorded as skipped (the recap and the export say it was answered)."""
+    alex = await onboarded(harness)
+    await alex.says("/remind 20:00")
+    for day, label in ((23, "Skip"), (24, "Later")):
+        prompt = await _prompt_on(harness, alex, day)
+        await alex.says(f"an answer before {label}", reply_to=prompt.message_id)
+        await alex.presses(prompt, label)
+        async with harness.runtime.db.read() as conn:
+            async with conn.execute(
+                "SELECT d.state, count(e.id) FROM deliveries AS d JOIN entries AS e ON e.delivery_id = d.id"
+                " WHERE e.text = ? GROUP BY d.id",
+                (f"an answer before {label}",),
+            ) as cur:
+                assert [tuple(row) for row in await cur.fetchall()] == [("sent", 1)]
+    # An unanswered question pressed away is skipped, as before.
+    prompt = await _prompt_on(harness, alex, 25)
+    await alex.presses(prompt, "Skip")
+    async with harness.runtime.db.read() as conn:
+        async with conn.execute("SELECT state FROM deliveries ORDER BY id DESC LIMIT 1") as cur:
+            assert (await cur.fetchone())[0] == "skipped"
+
+
+async def _prompt_on(harness, person, day):
+    """The 20:00 (Berlin) question of that November day."""
+    await harness.at(datetime(2026, 11, day, 19, 0, tzinfo=UTC))
+    return prompts_in(person)[-1]

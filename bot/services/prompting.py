@@ -118,7 +118,7 @@ async def later(db: Database, delivery: Delivery, now: datetime) -> int:
         snooze_id = await deliveries.schedule_snooze(
             conn, user_id=delivery.user_id, prompt_id=delivery.prompt_id, due_at=now + SNOOZE, now=now
         )
-        await deliveries.mark(conn, delivery.id, "skipped")
+        await deliveries.mark_skipped(conn, delivery.id)
         await conversation.close_question(conn, delivery.user_id, delivery.id)
     return snooze_id
 
@@ -156,5 +156,5 @@ async def another(db: Database, catalogue: Catalogue, delivery: Delivery, now: d
 async def skip(db: Database, delivery: Delivery) -> None:
     """Skip: recorded, never nagged about. A plain message after it is a free note."""
     async with db.transaction() as conn:
-        await deliveries.mark(conn, delivery.id, "skipped")
+        await deliveries.mark_skipped(conn, delivery.id)
         await conversation.close_question(conn, delivery.user_id, delivery.id)

@@ -89,6 +89,16 @@ async def mark(conn: aiosqlite.Connection, delivery_id: int, state: str) -> None
     await conn.execute("UPDATE deliveries SET state = ? WHERE id = ?", (state, delivery_id))
 
 
+async def mark_skipped(conn: aiosqlite.Connection, delivery_id: int) -> None:
+    """Skipped (or put off with Later), unless the person already answered it: an answered
+    question stays answered in the recap and the export whatever is pressed afterwards."""
+    await conn.execute(
+        "UPDATE deliveries SET state = 'skipped'"
+        " WHERE id = ? AND NOT EXISTS (SELECT 1 FROM entries WHERE delivery_id = ?)",
+        (delivery_id, delivery_id),
+    )
+
+
 async def claim(
     conn: aiosqlite.Connection,
     *,
