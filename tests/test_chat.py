@@ -273,11 +273,13 @@ async def test_reply_edit_and_stand_ins_for_a_photo_a_voice_note_a_file_and_a_st
         answer = last_sent(session.out)
         assert f"↑ [{answer}] replying to [{prompt}]" in session.out.getvalue()
         await session.says(":edit a short walk by the river", f"↑ [{answer}] edited")
-        await session.says(":photo the river", "↑ [")
-        await shows(session.out, "I've kept your photo.")
+        # Words under a photo join the answer like any words (a quiet ✍); a bare photo gets
+        # the hint that a line about it helps find it later.
+        await session.says(":photo the river", "✍")
         assert re.search(r"↑ \[\d+\] a photo \(a stand-in\)", session.out.getvalue())
+        await session.says(":photo", "I've kept your photo.")
         await session.says(f">{prompt} :voice", "I've kept your voice note.")
-        await session.says(":file my notes", "I've kept your file")
+        await session.says(":file", "I've kept your file")
         await session.says(":sticker 🌊", "a sticker (a stand-in)")
         # What cannot be done is said, and nothing is sent.
         await session.says(">99 hello", "(There is no message [99] here to reply to. Nothing was sent.)")
@@ -293,8 +295,8 @@ async def test_reply_edit_and_stand_ins_for_a_photo_a_voice_note_a_file_and_a_st
         settings.db_path, "SELECT kind, text, first_text, delivery_id IS NOT NULL FROM entries ORDER BY id"
     )
     assert kept[1] == ("text", "a short walk by the river", "a short walk", 1)
-    assert [kind for kind, *_ in kept] == ["text", "text", "photo", "voice", "document", "sticker"]
-    assert kept[2][1] == "the river" and kept[4][1] == "my notes"
+    assert [kind for kind, *_ in kept] == ["text", "text", "photo", "photo", "voice", "document", "sticker"]
+    assert kept[2][1] == "the river" and kept[3][1] is None and kept[5][1] is None
 
 
 async def test_an_edit_before_anything_was_sent_is_refused(settings):
