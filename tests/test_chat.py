@@ -428,6 +428,9 @@ class _Pty:
             stderr=slave,
             env=env,
             cwd=tmp_path,
+            # A shell starts background jobs with Ctrl-C ignored, and children inherit that;
+            # a person's terminal never does, so the test must not depend on how it was started.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         os.close(slave)
         self.output = bytearray()
