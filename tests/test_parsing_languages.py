@@ -208,6 +208,54 @@ def test_remind_in_the_persons_language(
     assert parse_remind_args(typed.split(), language=language) == [(t, days) for t in at]
 
 
+@pytest.mark.parametrize(
+    ("language", "typed", "expected"),
+    [
+        ("de", "7 Uhr abends", time(19)),
+        ("de", "7 abends", time(19)),
+        ("de", "19 Uhr abends", time(19)),
+        ("de", "7:30 Uhr morgens", time(7, 30)),
+        ("de", "2 Uhr nachts", time(2)),
+        ("de", "10 Uhr nachts", time(22)),
+        ("es", "7 de la tarde", time(19)),
+        ("es", "10 de la mañana", time(10)),
+        ("es", "10 de la noche", time(22)),
+        ("es", "12 de la noche", time(0)),
+        ("es", "2 de la madrugada", time(2)),
+        ("fr", "7 heures du soir", time(19)),
+        ("fr", "7h du matin", time(7)),
+        ("fr", "3 heures de l'après-midi", time(15)),
+        ("fr", "3 heures de l’après-midi", time(15)),
+        ("ru", "10 утра", time(10)),
+        ("ru", "7 вечера", time(19)),
+        ("ru", "7:30 вечера", time(19, 30)),
+        ("ru", "3 дня", time(15)),
+        ("ru", "12 дня", time(12)),
+        ("ru", "2 ночи", time(2)),
+        ("en", "7 in the evening", time(19)),
+        ("en", "10 at night", time(22)),
+    ],
+)
+def test_an_hour_with_its_part_of_the_day(language: str, typed: str, expected: time) -> None:
+    """How people say times aloud: read alone (a reply to "which time?"), after /remind, and
+    in a session, where it arrives as several words."""
+    assert parse_clock_time(typed, language=language) == expected
+    assert parse_remind_args(typed.split(), language=language) == [(expected, ALL_DAYS)]
+    session = parse_session_args(["25.12.", *typed.split()], local_now=MONDAY_MORNING, language=language)
+    assert session.at == expected
+
+
+def test_a_part_of_the_day_must_agree_with_the_hour() -> None:
+    assert refused(lambda: parse_clock_time("19 Uhr morgens", language="de")) == "time_invalid"
+    assert refused(lambda: parse_clock_time("25 вечера", language="ru")) == "time_invalid"
+    # In /remind the part of the day joins the time, and the days still follow.
+    assert parse_remind_args("7 вечера пн-пт".split(), language="ru") == [(time(19), WEEKDAYS)]
+    assert parse_remind_args("7 Uhr abends und 8 Uhr morgens".split(), language="de") == [
+        (time(8), ALL_DAYS),
+        (time(19), ALL_DAYS),
+    ]
+
+
 def test_remind_keeps_english_am_for_english_speakers() -> None:
     assert parse_remind_args(["7", "am", "weekends"]) == [(time(7), WEEKENDS)]
     assert parse_remind_args(["7", "am", "weekends"], language="es") == [(time(7), WEEKENDS)]

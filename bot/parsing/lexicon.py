@@ -26,6 +26,9 @@ NOON, MIDNIGHT = time(12, 0), time(0, 0)
 HOUR, DAY, WEEK, MONTH = 60, 1440, 10080, 43200  # minutes; a month is 30 days, as in English
 
 
+AM, PM, NIGHT = "am", "pm", "night"
+
+
 def _phrases(text: str) -> tuple[str, ...]:
     """``"a b, c"`` -> ``("a b", "c")``."""
     return tuple(" ".join(part.split()) for part in text.split(",") if part.strip())
@@ -83,6 +86,9 @@ class Lexicon:
     # Clock times: named times, and the word after an hour that makes it a time (``19 Uhr``).
     named_times: dict[str, time] = field(default_factory=dict)
     clock_words: tuple[str, ...] = ()
+    # The part of the day after an hour (``7 Uhr abends``, ``10 утра``, ``7 de la tarde``):
+    # AM (morning), PM (afternoon, evening) or NIGHT (late evening, or the small hours).
+    day_parts: dict[str, str] = field(default_factory=dict)
     # English words that mean something else in this language: never read the English way.
     not_english: tuple[str, ...] = ()
     # The zone question: words around a local time; zone abbreviations to ask a city for;
@@ -142,6 +148,7 @@ GERMAN = Lexicon(
     off=_phrases("aus, ausschalten, abschalten"),
     named_times={"mittag": NOON, "mittags": NOON, "mitternacht": MIDNIGHT},
     clock_words=_phrases("uhr"),
+    day_parts={**_each("morgens, früh, vormittags", AM), **_each("nachmittags, abends", PM), "nachts": NIGHT},
     not_english=_phrases("am"),
     zone_fillers=_phrases(
         "es, ist, uhr, jetzt, gerade, hier, bei, mir, uns, etwa, ungefähr, ca, circa, fast, "
@@ -209,6 +216,11 @@ SPANISH = Lexicon(
     off=_phrases("apagar, desactivar, quitar"),
     named_times={"mediodía": NOON, "medianoche": MIDNIGHT},
     clock_words=_phrases("h, hs"),
+    day_parts={
+        **_each("de la mañana, de la madrugada", AM),
+        **_each("de la tarde", PM),
+        **_each("de la noche", NIGHT),
+    },
     not_english=_phrases("once"),  # eleven
     zone_fillers=_phrases(
         "son, las, la, es, aquí, acá, ahora, mismo, más, menos, o, casi, aproximadamente, "
@@ -272,6 +284,11 @@ FRENCH = Lexicon(
     off=_phrases("désactiver, arrêter"),
     named_times={"midi": NOON, "minuit": MIDNIGHT},
     clock_words=_phrases("h, heures"),
+    day_parts={
+        **_each("du matin", AM),
+        **_each("de l'après-midi, du soir", PM),
+        **_each("de la nuit", NIGHT),
+    },
     zone_fillers=_phrases(
         "il, est, ici, maintenant, environ, presque, pile, heure, heures, chez, moi, "
         "actuellement, vers, exactement, cest, lheure"
@@ -332,6 +349,7 @@ RUSSIAN = Lexicon(
     off=_phrases("выкл, выключить, отключить"),
     named_times={"полдень": NOON, "полночь": MIDNIGHT},
     clock_words=_phrases("ч"),
+    day_parts={"утра": AM, **_each("дня, вечера", PM), "ночи": NIGHT},
     zone_fillers=_phrases(
         "сейчас, у, меня, нас, здесь, тут, время, примерно, около, почти, ровно, уже, местное, "
         "часы, показывают"

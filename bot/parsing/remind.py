@@ -15,10 +15,10 @@ from bot.parsing.text import (
     is_day_word,
     is_time_start,
     join_args,
-    joins_time,
     normalise,
     parse_clock_time,
     parse_days,
+    time_length,
 )
 from bot.parsing.words import ENGLISH, fold, words_for
 from bot.schedule import ALL_DAYS
@@ -80,15 +80,12 @@ def parse_remind_args(args: list[str], *, language: str = ENGLISH) -> list[tuple
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        following = tokens[index + 1] if index + 1 < len(tokens) else ""
-        then = tokens[index + 2] if index + 2 < len(tokens) else ""
         if is_time_start(token, language):
             close_run()
-            # "7 pm", "12 noon" and "19 Uhr" arrive as two arguments.
-            if joins_time(token, following, language, then=then):
-                token = f"{token} {following}"
-                index += 1
-            times.add(parse_clock_time(token, language=language))
+            # "7 pm", "19 Uhr" and "7 Uhr abends" arrive as several arguments.
+            length = time_length(tokens, index, language)
+            times.add(parse_clock_time(" ".join(tokens[index : index + length]), language=language))
+            index += length - 1
         elif fold(token) in fillers or is_day_word(token, language):
             run.append(token)
         else:

@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 
 from bot.errors import BadInput
-from bot.parsing.text import MERIDIEM_WORDS, named_time, normalise, parse_clock_time, parse_date
+from bot.parsing.text import named_time, normalise, parse_clock_time, parse_date, time_length
 from bot.parsing.words import ENGLISH, Words, fold, phrase_pattern, words_for
 
 # A session further ahead than this is almost certainly a typo (a wrong year).
@@ -161,23 +161,17 @@ def _take_time(tokens: list[str], typed: str, language: str) -> tuple[time | Non
     joined: list[str] = []
     index = 0
     while index < len(tokens):
-        token = tokens[index]
-        following = tokens[index + 1] if index + 1 < len(tokens) else ""
-        then = tokens[index + 2] if index + 2 < len(tokens) else ""
-        # The German "am" before a word is "on the"; at the end it is a.m.
-        meridiem = following in MERIDIEM_WORDS and (words.is_english(following) or not then)
-        if token[:1].isdigit() and (meridiem or following in words.lex.clock_words):
-            token = f"{token} {following}"
-            index += 1
-        joined.append(token)
-        index += 1
+        # "5 pm", "17 Uhr", "5 Uhr nachmittags" arrive as several tokens; a date never does.
+        length = time_length(tokens, index, language) if tokens[index][:1].isdigit() else 1
+        joined.append(" ".join(tokens[index : index + length]))
+        index += length
     strong: list[int] = []
     weak: list[int] = []
     for position, token in enumerate(joined):
         if not _is_time(token, language):
             continue
         is_strong = _STRONG_TIME.search(token) is not None or named_time(token, language) is not None
-        is_strong = is_strong or token.split()[-1] in words.lex.clock_words
+        is_strong = is_strong or token.split()[-1] in words.lex.clock_words or len(token.split()) > 2
         try:
             parse_clock_time(token, language=language)
         except BadInput:

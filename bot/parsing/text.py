@@ -18,6 +18,7 @@ from datetime import date, time, timedelta
 from functools import cache
 
 from bot.errors import BadInput
+from bot.parsing.lexicon import AM, NIGHT, PM
 from bot.parsing.words import ENGLISH, Words, fold, words_for
 from bot.schedule import ALL_DAYS, WEEKDAYS, WEEKENDS
 
@@ -63,6 +64,14 @@ NAMED_TIMES = {
     "12 midnight": time(0, 0),
 }
 MERIDIEM_WORDS = frozenset({"am", "pm", "a.m.", "p.m.", "a.m", "p.m"})
+# English parts of the day after an hour; each language adds its own (Lexicon.day_parts).
+DAY_PARTS = {
+    "in the morning": AM,
+    "in the afternoon": PM,
+    "in the evening": PM,
+    "at night": NIGHT,
+}
+_HOUR_IN_PART = re.compile(r"(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2}))?")
 
 
 def named_time(word: str, language: str = ENGLISH) -> time | None:
@@ -84,6 +93,52 @@ def joins_time(token: str, following: str, language: str = ENGLISH, *, then: str
     return token[:1].isdigit() and fold(following) in words.lex.clock_words
 
 
+def _day_parts(words: Words) -> dict[str, str]:
+    return {**DAY_PARTS, **words.lex.day_parts}
+
+
+def time_length(tokens: list[str], index: int, language: str = ENGLISH) -> int:
+    """How many of ``tokens`` from ``index`` make one clock time: ``19:00``, ``7 pm``,
+    ``19 Uhr``, ``7 Uhr abends``, ``7 de la tarde``, ``10 утра`` (1 to 5 tokens)."""
+    following = tokens[index + 1] if index + 1 < len(tokens) else ""
+    then = tokens[index + 2] if index + 2 < len(tokens) else ""
+    length = 2 if joins_time(tokens[index], following, language, then=then) else 1
+    if not tokens[index][:1].isdigit():
+        return length
+    after = [fold(token) for token in tokens[index + length : index + length + 3]]
+    for phrase in sorted(_day_parts(words_for(language)), key=lambda p: -len(p.split())):
+        words = phrase.split()
+        if after[: len(words)] == words:
+            return length + len(words)
+    return length
+
+
+def _in_part_of_day(body: str, part: str, words: Words, typed: str) -> time:
+    """``7`` + PM -> 19:00; ``12`` + NIGHT -> 00:00; ``2`` + NIGHT -> 02:00; ``10`` + NIGHT ->
+    22:00. An hour past 12 must agree with the part (``19 Uhr abends``, not ``19 Uhr morgens``)."""
+    clock = _HOUR_IN_PART.fullmatch(_without_clock_word(body, words) or body)
+    if not clock:
+        raise BadInput("time_invalid", text=typed)
+    hour, minute = int(clock["hour"]), int(clock["minute"] or 0)
+    if hour > 23 or minute > 59 or (hour > 12 and part == AM):
+        raise BadInput("time_invalid", text=typed)
+    if hour > 12 or hour == 0:
+        return time(hour, minute)
+    if part == AM:
+        return time(hour % 12, minute)
+    if part == PM or 6 <= hour < 12:
+        return time(hour % 12 + 12, minute)
+    return time(hour % 12, minute)  # the small hours: 2 ночи, 12 de la noche
+
+
+def _without_day_part(folded: str, words: Words) -> tuple[str, str] | None:
+    """``7 uhr abends`` -> (``7 uhr``, PM); None without a part of the day at the end."""
+    for phrase, part in _day_parts(words).items():
+        if folded.endswith(" " + phrase):
+            return folded[: -len(phrase) - 1].rstrip(), part
+    return None
+
+
 def _without_clock_word(normal: str, words: Words) -> str | None:
     """``19 uhr`` / ``19.30 uhr`` / ``19 h`` -> ``19`` / ``19.30`` / ``19``; None without one."""
     for word in words.lex.clock_words:
@@ -94,8 +149,8 @@ def _without_clock_word(normal: str, words: Words) -> str | None:
 
 def parse_clock_time(text: str, *, language: str = ENGLISH) -> time:
     """A wall-clock time to the minute: ``09:00``, ``9.30``, ``19h30``, ``7pm``, ``7:30 p.m.``;
-    in the person's language also its named times and its word for o'clock (``19 Uhr``,
-    ``mediodía``, ``minuit``, ``полдень``).
+    in the person's language also its named times, its word for o'clock and its parts of the
+    day (``19 Uhr``, ``mediodía``, ``minuit``, ``полдень``, ``7 Uhr abends``, ``10 утра``).
 
     ``12am`` is 00:00 and ``12pm`` is 12:00. A bare number (``9``) is refused as ambiguous rather
     than guessed, because 9 could be morning or evening; four digits (``0930``) read as HHMM.
@@ -108,6 +163,8 @@ def parse_clock_time(text: str, *, language: str = ENGLISH) -> time:
     named = named_time(folded, language)
     if named is not None:
         return named
+    if (in_part := _without_day_part(folded, words)) is not None:
+        return _in_part_of_day(*in_part, words, typed)
     if (hours := _without_clock_word(folded, words)) is not None:
         if _DIGITS.fullmatch(hours) and len(hours) <= 2:
             if int(hours) > 23:
