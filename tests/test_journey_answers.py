@@ -96,7 +96,8 @@ async def test_a_photo_with_words_under_it_is_acknowledged_like_words(harness):
     still gets it."""
     alex = await onboarded(harness)
     prompt = await prompt_at_8pm(harness, alex)
-    update = harness.api.send_photo(1001, caption="the lake where I finally slept", reply_to=prompt.message_id)
+    caption = "the lake where I finally slept"
+    update = harness.api.send_photo(1001, caption=caption, reply_to=prompt.message_id)
     new = await alex._deliver(update)
     (captioned,) = await stored(harness)
     assert (captioned["kind"], captioned["text"]) == ("photo", "the lake where I finally slept")

@@ -158,3 +158,15 @@ async def test_recap_due_is_left_empty_when_the_lead_has_passed(harness):
     await alex.says("/session today 17:00")
     plan = await plan_of(harness)
     assert plan["next_at"] == "2026-11-23 16:00:00" and plan["recap_due"] is None
+
+
+async def test_a_new_zone_says_where_the_planned_session_now_falls(harness):
+    """The session keeps its moment (17:00 in Berlin is 11:00 in New York) and the person is
+    told so, with how to move it; a zone set without a plan says nothing about sessions."""
+    alex = await onboarded(harness)
+    await alex.says("/session tue 17:00 weekly")
+    (moved,) = await alex.says("/timezone America/New_York")
+    assert "Tue 24 Nov, 11:00" in moved.visible and "/session" in moved.visible
+    assert (await plan_of(harness))["next_at"] == "2026-11-24 16:00:00"
+    (again,) = await alex.says("/timezone America/New_York")
+    assert "session" not in again.visible

@@ -15,6 +15,7 @@ from bot.views.buttons import Action, Press, keyboard, pack
 from bot.views.menu import MENU
 from bot.views.reminders import default_offer
 from bot.views.replies import drop_buttons, reply
+from bot.views.sessions import plan_view
 
 
 def add_handlers(app: AnyApplication) -> None:
@@ -76,7 +77,10 @@ async def _set_zone(update: Update, context: BetweenContext, zone: str, *, fixed
     result = await service.set_zone(context.db, owner, language(update), zone, now)
     context.resources.wake()
     view = describe_zone(zone, now)
-    await reply(update, context.renderer.render("zone_set.j2", zone=view, fixed_offset=fixed_offset))
+    session = plan_view(result.session, zone_from_name(zone), now) if result.session else None
+    await reply(
+        update, context.renderer.render("zone_set.j2", zone=view, fixed_offset=fixed_offset, session=session)
+    )
     if result.first_zone and not result.has_reminders:
         await reply(update, *default_offer(context.renderer, owner))
 

@@ -11,9 +11,11 @@ from bot.services.conversation import Ask
 from bot.services.reminders import rearm
 from bot.store import people
 from bot.store import reminders as reminders_store
+from bot.store import sessions as sessions_store
 from bot.store.db import Database
 from bot.store.people import Person
 from bot.store.reminders import Reminder
+from bot.store.sessions import Plan
 from bot.timezones import zone_from_name
 
 
@@ -38,6 +40,9 @@ async def ask_zone(db: Database, user_id: int, language_code: str | None, now: d
 class ZoneSet:
     first_zone: bool  # the person had none before (onboarding)
     has_reminders: bool
+    # A planned session keeps its moment when the zone changes (a session online stays when it
+    # is); the person is told where it now falls on their clock. None without a plan or a change.
+    session: Plan | None = None
 
 
 async def set_zone(
@@ -53,7 +58,9 @@ async def set_zone(
         await conversation.replied(conn, user_id, Ask.CITY)
         await rearm(conn, user_id, now)
         has_reminders = bool(await reminders_store.for_person(conn, user_id))
-    return ZoneSet(first_zone=before.zone is None, has_reminders=has_reminders)
+        moved = before.zone is not None and before.zone != zone
+        session = await sessions_store.get_plan(conn, user_id) if moved else None
+    return ZoneSet(first_zone=before.zone is None, has_reminders=has_reminders, session=session)
 
 
 async def settings(
