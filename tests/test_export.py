@@ -144,11 +144,19 @@ KNOWN_SCHEMA = {
     "sessions_held": {"id", "user_id", "happened_at"},
     # What Between waits for from the person right now: not exported (a moved database starts
     # waiting for nothing); erased with them.
-    "conversations": {"user_id", "waiting_for", "delivery_id", "opened_at", "expires_at", "refused"},
+    "conversations": {"user_id", "waiting_for", "about", "delivery_id", "opened_at", "expires_at", "refused"},
     # Not exported; /delete erases a person's rows by chat id (their private chat's id is theirs).
     "inbox": {"update_id", "chat_id", "payload", "state", "attempts", "received_at", "done_at"},
     # Operator data: nothing about a person beyond a count of uses.
     "invites": {"code", "max_uses", "uses", "expires_at", "created_at"},
+    # Practice between sessions (migrations/0012_practice.sql).
+    "practices": {"id", "user_id", "text", "entry_id", "delivery_id", "state", "created_at", "closed_at"},
+    "experiments": {
+        "id", "user_id", "try_text", "expect_text", "sure", "check_at", "asked_at", "learned", "created_at",
+    },
+    "practice_questions": {
+        "delivery_id", "user_id", "prompt_id", "kind", "practice_id", "experiment_id", "outcome", "outcome_at",
+    },
 }  # fmt: skip
 
 
@@ -251,7 +259,7 @@ def _set(path, value):
     ("change", "reason"),
     [
         (_set(["format"], "something-else"), "not a Between export"),
-        (_set(["version"], 2), "version 2"),
+        (_set(["version"], 3), "version 3"),
         (_set(["version"], True), "version True"),
         (_set(["version"], KeyError), "version None"),
         (_set(["person", "zone"], "Mars/Olympus"), "person.zone"),

@@ -78,12 +78,14 @@ async def test_after_session_done_the_prompt_asks_and_the_answer_comes_back_quot
 
     await alex.says("/export")
     document = json.loads(
-        next(m for m in alex.messages() if m.document and m.document.name.endswith(".json")).document.data
+        next(m for m in alex.messages() if m.document and m.document.filename.endswith(".json")).document.data
     )
     assert document["version"] == 2
     (practice,) = document["practice"]["practices"]
-    assert practice["text"] == INTENTION
-    assert [c["answers"] for c in practice["check_ins"]][0] == ["I did it on Tuesday, it felt shaky but fine"]
+    assert practice["text"] == INTENTION and practice["state"] == "open"
+    check_ins = [q["delivery"] for q in document["practice"]["questions"] if q["practice"] == practice["ref"]]
+    filed = [e["text"] for e in document["entries"] if e["delivery"] in check_ins]
+    assert filed == ["I did it on Tuesday, it felt shaky but fine"] * len(quoted)
 
 
 async def test_first_check_in_is_the_second_question_and_never_two_in_a_row(harness):

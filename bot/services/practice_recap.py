@@ -98,9 +98,9 @@ async def gather(
             )
         )
     for experiment in experiments:
-        question = next((q for q in asked if q.experiment_id == experiment.id), None)
-        said, at = answered(question.delivery_id) if question else ((), None)
-        not_yet = bool(question and question.outcome == "not_yet")
+        outcome_question = next((q for q in asked if q.experiment_id == experiment.id), None)
+        said, at = answered(outcome_question.delivery_id) if outcome_question else ((), None)
+        not_yet = bool(outcome_question and outcome_question.outcome == "not_yet")
         finished = bool(said) or not_yet
         if finished and not any(m is not None and start <= m <= end for m in (experiment.created_at, at)):
             continue

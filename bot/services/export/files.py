@@ -181,6 +181,7 @@ def _json(out: Write, snap: Snapshot, user_id: int, catalogue: Catalogue, now: d
         moods=snap.moods(),
         session_plan=snap.session_plan(),
         sessions_held=snap.sessions_held(),
+        practice=snap.practice(),
     )
     write(out, document)
 
