@@ -155,7 +155,8 @@ KNOWN_SCHEMA = {
         "id", "user_id", "try_text", "expect_text", "sure", "check_at", "asked_at", "learned", "created_at",
     },
     "practice_questions": {
-        "delivery_id", "user_id", "prompt_id", "kind", "practice_id", "experiment_id", "outcome", "outcome_at",
+        "delivery_id", "user_id", "prompt_id", "kind", "practice_id", "experiment_id", "outcome",
+        "outcome_at",
     },
 }  # fmt: skip
 

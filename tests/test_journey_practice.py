@@ -8,8 +8,15 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
 
 from bot.prompts import EXPERIMENT_OUTCOME, PRACTICE, PRACTICE_CHECKIN, load_catalogue
+from bot.services.export import json_format
+from bot.services.export.run import collect, import_person
+from tests.test_erase import occurrences
+from tests.test_journey_data import CANARY, confirmation
 from tests.test_journey_reminders import onboarded, prompts_in
 
 CATALOGUE = load_catalogue()
@@ -213,3 +220,47 @@ async def test_how_sure_is_read_typed_in_the_persons_language(harness):
     when = await sam.says_one("80 pour cent")
     assert len(when.buttons) == 3
     assert await rows(harness, "SELECT sure FROM experiments") == [(80,)]
+
+
+async def test_delete_erases_practices_experiments_and_their_words_from_the_file(harness):
+    alex = await onboarded(harness)
+    await session_done_and_intention(harness, alex, f"practise {CANARY} daily")
+    await alex.says(f"/practice another {CANARY}")
+    await alex.says(f"/experiment try {CANARY}")
+    await alex.says(f"expect {CANARY}")
+    await alex.says("60")
+    db_path = Path(harness.runtime.db.path)
+    assert sum(occurrences(db_path).values()) > 0, "the test must see the words before they are erased"
+    ask = await confirmation(alex)
+    (done,) = await alex.presses(ask, "Yes, erase everything")
+    assert "erased" in done.visible
+    assert sum(occurrences(db_path).values()) == 0
+    for table in ("practices", "experiments", "practice_questions"):
+        assert await rows(harness, f"SELECT count(*) FROM {table}") == [(0,)], table
+
+
+async def test_export_reads_back_and_a_version_1_document_still_imports(harness):
+    alex = await onboarded(harness)
+    await session_done_and_intention(harness, alex)
+    for _ in range(2):
+        harness.clock.advance(timedelta(hours=3))
+        await alex.says("/prompt")
+        await alex.says("an answer")
+    await alex.says("/experiment try it")
+    await alex.says("it goes badly")
+    await alex.says("90")
+    data = await collect(harness.runtime.db, 1001)
+    assert data is not None and len(data.practice.practices) == 1 and len(data.practice.questions) == 1
+    document = json_format.to_document(1001, data, CATALOGUE, harness.clock.now())
+    user_id, back = json_format.from_document(json.loads(json_format.dump(document)))
+    assert user_id == 1001 and back.practice == data.practice
+    old = {key: value for key, value in document.items() if key != "practice"} | {"version": 1}
+    _, from_old = json_format.from_document(old)
+    assert not from_old.practice and from_old.entries == data.entries
+    # Into another database row: the same practice data comes back.
+    await import_person(harness.runtime.db, 2002, back, harness.clock.now())
+    again = await collect(harness.runtime.db, 2002)
+    assert again is not None and again.practice == data.practice
+    # The practice key belongs to version 2: a version 1 document holding it is refused.
+    with pytest.raises(json_format.ExportFormatError, match="practice: not a field"):
+        json_format.from_document(document | {"version": 1})
