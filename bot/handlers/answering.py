@@ -204,10 +204,13 @@ async def on_message(update: Update, context: BetweenContext) -> None:
         now=now,
     )
     # An answer may set a practice, or be filed under the practice or experiment its question
-    # came back to (again on a redelivery, in case a crash came in between).
-    filed = await practice_service.answer_kept(
-        context.db, context.catalogue, owner, kept.entry, first=kept.new and kept.starts_answer, now=now
-    )
+    # came back to (again on a redelivery, in case a crash came in between). Words that suggest
+    # crisis are never made a practice to be quoted back later.
+    filed = None
+    if not crisis:
+        filed = await practice_service.answer_kept(
+            context.db, context.catalogue, owner, kept.entry, first=kept.new and kept.starts_answer, now=now
+        )
     if not kept.new:
         # Stored before: a redelivery, or a replay after a crash that may have come between
         # storing and acknowledging. Setting the same reaction again changes nothing if the
