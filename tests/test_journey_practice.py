@@ -264,3 +264,19 @@ async def test_export_reads_back_and_a_version_1_document_still_imports(harness)
     # The practice key belongs to version 2: a version 1 document holding it is refused.
     with pytest.raises(json_format.ExportFormatError, match="practice: not a field"):
         json_format.from_document(document | {"version": 1})
+
+
+async def test_the_readable_export_file_has_what_i_practised_and_no_placeholders(harness):
+    alex = await onboarded(harness)
+    await session_done_and_intention(harness, alex, "say no once")
+    for _ in range(2):
+        harness.clock.advance(timedelta(hours=3))
+        await alex.says("/prompt")
+        await alex.says("it came up at lunch")
+    await alex.says("/export")
+    markdown = next(
+        m for m in alex.messages() if m.document and m.document.filename.endswith(".md")
+    ).document.data.decode()
+    section = markdown[markdown.index("## What I practised") : markdown.index("## Day by day")]
+    assert "I wanted to practise: say no once" in section and "it came up at lunch" in section
+    assert "{practice}" not in markdown and "«…»" in markdown

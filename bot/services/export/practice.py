@@ -4,9 +4,12 @@ calls :func:`document` and :func:`read`. A version 1 document has no such key: n
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.store.export import EntryRecord
 from bot.store.practice_export import ExperimentRecord, PracticeData, PracticeRecord, QuestionRecord
 
 if TYPE_CHECKING:
@@ -141,3 +144,75 @@ def read(top: _Object, delivery_refs: dict[str, int]) -> PracticeData:
     if len({q.delivery for q in questions}) != len(questions):
         raise ExportFormatError("practice.questions: one question listed twice")
     return PracticeData(tuple(practices), tuple(experiments), tuple(questions))
+
+
+# --- the readable file ----------------------------------------------------------------------------
+
+
+def markdown_section(
+    data: PracticeData, entries: Iterable[EntryRecord], local: Callable[[datetime | None], Any]
+) -> list[dict[str, Any]]:
+    """ "What I practised" for the .md file: each practice with what came back to it, each
+    experiment as prediction, what happened, what was learned (``local`` dates an instant)."""
+    if not data:
+        return []
+    wanted = {q.delivery for q in data.questions}
+    answers: dict[int, list[tuple[datetime, str]]] = {}
+    for entry in entries:
+        if entry.delivery in wanted and entry.text:
+            answers.setdefault(entry.delivery, []).append((entry.written_at, entry.text))
+    questions = {q.delivery: q for q in data.questions}
+    shown: list[dict[str, Any]] = []
+    for n, p in enumerate(data.practices):
+        steps = []
+        for delivery, q in questions.items():
+            if q.practice != n:
+                continue
+            said = answers.get(delivery, [])
+            if q.outcome == "not_yet":
+                steps.append((q.outcome_at, {"date": local(q.outcome_at), "texts": [], "not_yet": True}))
+            elif said:
+                steps.append(
+                    (said[0][0], {"date": local(said[0][0]), "texts": [t for _, t in said], "not_yet": False})
+                )
+        shown.append(
+            {
+                "kind": "practice",
+                "at": p.created_at,
+                "date": local(p.created_at),
+                "text": p.text,
+                "state": p.state,
+                "closed": local(p.closed_at),
+                "steps": [step for _, step in sorted(steps, key=lambda s: s[0] or p.created_at)],
+            }
+        )
+    for n, e in enumerate(data.experiments):
+        if not e.try_text:
+            continue
+        outcome = next((question for question in data.questions if question.experiment == n), None)
+        said = answers.get(outcome.delivery, []) if outcome else []
+        shown.append(
+            {
+                "kind": "experiment",
+                "at": e.created_at,
+                "date": local(e.created_at),
+                "text": e.try_text,
+                "expect": e.expect_text,
+                "sure": e.sure,
+                "happened": [t for _, t in said],
+                "not_yet": bool(outcome and outcome.outcome == "not_yet"),
+                "learned": e.learned,
+            }
+        )
+    return sorted(shown, key=lambda item: item["at"])
+
+
+_PLACEHOLDER = re.compile(r"\{(practice|try|expect)\}")
+
+
+def shown_prompt(prompt: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A question as the day-by-day file shows it: a question that came back to a practice or an
+    experiment quoted the person's words, which are in "What I practised"; here they are "…"."""
+    if prompt is None or not prompt.get("text"):
+        return prompt
+    return prompt | {"text": _PLACEHOLDER.sub("…", prompt["text"])}
