@@ -82,6 +82,7 @@ async def test_after_session_done_the_prompt_asks_and_the_answer_comes_back_quot
     assert recap.index("say no once at work", head) < recap.index("I did it on Tuesday", head)
     # Filed under the practice, not among the ordinary answers or notes.
     assert recap.count("I did it on Tuesday") == 1
+    assert "»\n↳" in recap  # each check-in on a line of its own, under the practice
 
     await alex.says("/export")
     document = json.loads(
@@ -280,3 +281,21 @@ async def test_the_readable_export_file_has_what_i_practised_and_no_placeholders
     section = markdown[markdown.index("## What I practised") : markdown.index("## Day by day")]
     assert "I wanted to practise: say no once" in section and "it came up at lunch" in section
     assert "{practice}" not in markdown and "«…»" in markdown
+
+
+async def test_with_my_next_question_means_the_next_one_even_right_after_a_check_in(harness):
+    alex = await onboarded(harness)
+    await session_done_and_intention(harness, alex, "say no once")
+    await alex.says("/prompt")
+    await alex.says("an answer")
+    (checkin, *_) = await alex.says("/prompt")
+    assert await theme_of(harness, checkin) == PRACTICE_CHECKIN
+    await alex.says("/experiment ask for the window seat")
+    await alex.says("they will be annoyed")
+    when = await alex.says_one("40")
+    (said,) = await alex.presses(when, "With my next question")
+    assert "next question" in said.visible
+    (question, *_) = await alex.says("/prompt")
+    assert await theme_of(harness, question) == EXPERIMENT_OUTCOME
+    (question, *_) = await alex.says("/prompt")  # never two about the same in a row
+    assert await theme_of(harness, question) not in (EXPERIMENT_OUTCOME, PRACTICE_CHECKIN)

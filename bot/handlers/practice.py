@@ -165,6 +165,6 @@ async def when_button(update: Update, context: BetweenContext, query: CallbackQu
     if at is None:
         await query.answer(context.renderer.line("button_stale"))
         return
-    await query.answer(context.renderer.line("experiment_when_set", choice=choice))
+    await query.answer()
     await drop_buttons(query)
     await reply(update, context.renderer.line("experiment_when_set", choice=choice))

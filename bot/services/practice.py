@@ -75,17 +75,20 @@ class Due:
 async def due(conn: aiosqlite.Connection, user_id: int, now: datetime) -> Due | None:
     """Whether the next question should come back to a practice or an experiment, and which.
 
-    Never right after another such question. An experiment whose time has come goes first; then
-    a practice not come back to yet once a question went by since it was set; then, when
-    :data:`CHECKIN_GAP` questions went by since the last one came back, the practice come back
-    to least recently.
+    An experiment whose time has come goes first (the person chose when), unless the question
+    before asked about an experiment. A practice is never come back to right after another such
+    question: then a practice not come back to yet once a question went by since it was set;
+    then, when :data:`CHECKIN_GAP` questions went by since the last one came back, the practice
+    come back to least recently.
     """
     recent = await store.recent_questions(conn, user_id, LOOKBACK)
-    if recent and recent[0].kind is not None:
+    last = recent[0].kind if recent else None
+    if last != "outcome":
+        experiment = await store.due_experiment(conn, user_id, now)
+        if experiment is not None:
+            return Due("outcome", experiment_id=experiment.id)
+    if last is not None:
         return None
-    experiment = await store.due_experiment(conn, user_id, now)
-    if experiment is not None:
-        return Due("outcome", experiment_id=experiment.id)
     practices = await store.open_practices(conn, user_id)
     if not practices:
         return None
