@@ -299,3 +299,17 @@ async def test_with_my_next_question_means_the_next_one_even_right_after_a_check
     assert await theme_of(harness, question) == EXPERIMENT_OUTCOME
     (question, *_) = await alex.says("/prompt")  # never two about the same in a row
     assert await theme_of(harness, question) not in (EXPERIMENT_OUTCOME, PRACTICE_CHECKIN)
+
+
+async def test_several_practices_each_come_back_in_turn(harness):
+    alex = await onboarded(harness)
+    await alex.says("/practice ask for help once")
+    await alex.says("/practice take a walk at lunch")
+    quoted = []
+    for _ in range(9):
+        harness.clock.advance(timedelta(hours=2))
+        question = (await alex.says("/prompt"))[0]
+        quoted.append(question.visible.split("«")[1].split("»")[0] if "«" in question.visible else None)
+    asked = [i for i, q in enumerate(quoted) if q]
+    assert {quoted[i] for i in asked} == {"ask for help once", "take a walk at lunch"}
+    assert all(b - a >= 2 for a, b in zip(asked, asked[1:], strict=False))

@@ -178,8 +178,10 @@ async def answer_kept(
     if entry.delivery_id is None or entry.prompt_id is None:
         return None
     prompt = catalogue.get(entry.prompt_id)
+    if prompt is None or prompt.theme not in (PRACTICE, PRACTICE_CHECKIN, EXPERIMENT_OUTCOME):
+        return None  # an ordinary answer: nothing to look up
     async with db.transaction() as conn:
-        if prompt is not None and prompt.theme == PRACTICE:
+        if prompt.theme == PRACTICE:
             if not entry.text or not entry.text.strip():
                 return None
             made = await store.add_practice(
