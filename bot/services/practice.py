@@ -81,6 +81,8 @@ async def due(conn: aiosqlite.Connection, user_id: int, now: datetime) -> Due | 
     then, when :data:`CHECKIN_GAP` questions went by since the last one came back, the practice
     come back to least recently.
     """
+    if not await store.anything_open(conn, user_id, now):
+        return None  # most people, most of the time: one indexed look
     recent = await store.recent_questions(conn, user_id, LOOKBACK)
     last = recent[0].kind if recent else None
     if last != "outcome":

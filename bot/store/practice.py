@@ -214,6 +214,19 @@ async def due_experiment(conn: aiosqlite.Connection, user_id: int, now: datetime
     return _experiment(row) if row else None
 
 
+async def anything_open(conn: aiosqlite.Connection, user_id: int, now: datetime) -> bool:
+    """Whether a question could come back to anything: an open practice, or an experiment whose
+    question may go now (one statement, both answered from their indexes)."""
+    row = await fetch_one(
+        conn,
+        "SELECT EXISTS (SELECT 1 FROM practices WHERE user_id = :id AND state = 'open')"
+        " OR EXISTS (SELECT 1 FROM experiments WHERE user_id = :id AND check_at IS NOT NULL"
+        " AND check_at <= :now AND asked_at IS NULL AND sure IS NOT NULL)",
+        {"id": user_id, "now": instant_to_db(now)},
+    )
+    return bool(row and row[0])
+
+
 # --- the questions that came back ----------------------------------------------------------
 
 
