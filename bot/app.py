@@ -24,6 +24,7 @@ from bot.handlers import (
     mood,
     onboarding,
     pause,
+    practice,
     prompt,
     recap,
     reminders,
@@ -60,6 +61,7 @@ JOURNEYS = (
     answering,  # messages, edits, /bring
     mood,  # /mood and the scale
     sessions,  # /session
+    practice,  # /practice, /experiment, "Didn't get to it"
     recap,  # /recap and its files
     data_rights,  # /export, /delete
     fallback,  # unknown commands and buttons: last

@@ -38,17 +38,18 @@ from bot.config import Settings
 from bot.prompts import Catalogue, Situation
 from bot.render import Renderer
 from bot.schedule import next_due
+from bot.services import practice
 from bot.services import recap as recap_service
 from bot.services import sessions as session_rules
 from bot.services.access import may_use
-from bot.services.prompting import choose_for, mark_sent, situation_for
+from bot.services.prompting import choose_question, mark_sent, situation_for
 from bot.services.reminders import fire_after, rearm
 from bot.store import deliveries, people, reminders, sessions
 from bot.store.db import Database
 from bot.store.deliveries import Delivery
 from bot.store.people import Person
 from bot.timezones import zone_from_name
-from bot.views.prompt import prompt_message
+from bot.views.practice import question_message
 from bot.views.recap import send_recap
 
 log = logging.getLogger(__name__)
@@ -227,11 +228,11 @@ class Dispatcher:
                 )
                 # The prompt is chosen now and written with the claim: sending then only talks
                 # to Telegram.
-                situation, prompt = Situation.ORDINARY, None
+                situation, prompt, coming_back = Situation.ORDINARY, None, None
                 if outcome is Outcome.CLAIMED:
                     situation = await situation_for(conn, self.catalogue, reminder.user_id, now)
-                    prompt = await choose_for(
-                        conn, self.catalogue, reminder.user_id, now, situation=situation
+                    prompt, coming_back = await choose_question(
+                        conn, self.catalogue, reminder.user_id, now, situation
                     )
                 delivery = await deliveries.claim(
                     conn,
@@ -244,6 +245,8 @@ class Dispatcher:
                 )
                 if delivery is None:
                     continue  # this due instant was handled before (a restart mid-tick)
+                if coming_back is not None and prompt is not None:
+                    await practice.record(conn, reminder.user_id, delivery.id, prompt.id, coming_back, now)
                 if situation is Situation.AFTER_SESSION:
                     await sessions.clear_practice_due(conn, reminder.user_id)
                 if outcome is Outcome.CLAIMED:
@@ -267,8 +270,10 @@ class Dispatcher:
             for user_id, delivery in to_send.items():
                 if delivery.prompt_id is None or self.catalogue.get(delivery.prompt_id) is None:
                     situation = await situation_for(conn, self.catalogue, user_id, now)
-                    prompt = await choose_for(conn, self.catalogue, user_id, now, situation=situation)
+                    prompt, coming_back = await choose_question(conn, self.catalogue, user_id, now, situation)
                     await deliveries.set_prompt(conn, delivery.id, prompt.id)
+                    if coming_back is not None:
+                        await practice.record(conn, user_id, delivery.id, prompt.id, coming_back, now)
                     if situation is Situation.AFTER_SESSION:
                         await sessions.clear_practice_due(conn, user_id)
                     to_send[user_id] = replace(delivery, prompt_id=prompt.id)
@@ -307,11 +312,14 @@ class Dispatcher:
         assert delivery.prompt_id is not None  # chosen when claimed
         async with self.db.read() as conn:
             person = await people.get(conn, user_id)
+            words = await practice.words_in(conn, user_id, delivery.id, delivery.prompt_id)
         renderer = self.renderer.speaking(person.language_code if person else None)
         prompt = self.catalogue.speaking(renderer.language).get(delivery.prompt_id)
         assert prompt is not None
         with_mood = bool(person and person.mood_with_prompts)
-        text, markup = prompt_message(renderer, prompt, user_id, delivery.id, with_mood=with_mood)
+        text, markup = question_message(
+            renderer, prompt, user_id, delivery.id, with_mood=with_mood, words=words
+        )
         try:
             message = await self.application.bot.send_message(
                 user_id, text, parse_mode="HTML", reply_markup=markup

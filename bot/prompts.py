@@ -50,7 +50,11 @@ SESSION_QUESTIONS = "session-questions"
 """Theme asked the day before a session."""
 PRACTICE = "practice"
 """Theme asked right after a session."""
-SPECIAL_THEMES = frozenset({SESSION_QUESTIONS, PRACTICE})
+PRACTICE_CHECKIN = "practice-checkin"
+"""Theme of the questions that come back to a practice ({practice}: the person's words)."""
+EXPERIMENT_OUTCOME = "experiment-outcome"
+"""Theme of the question after a small experiment ({try}, {expect}: the person's words)."""
+SPECIAL_THEMES = frozenset({SESSION_QUESTIONS, PRACTICE, PRACTICE_CHECKIN, EXPERIMENT_OUTCOME})
 
 REPEAT_WINDOW = timedelta(days=14)
 """A prompt asked less than this long ago is not asked again while any other prompt is possible."""
@@ -450,11 +454,15 @@ class Situation(Enum):
     ORDINARY = "ordinary"
     DAY_BEFORE_SESSION = "day_before_session"
     AFTER_SESSION = "after_session"
+    PRACTICE_CHECKIN = "practice_checkin"  # coming back to a practice (bot/services/practice.py)
+    EXPERIMENT_OUTCOME = "experiment_outcome"  # how a small experiment went
 
 
 _SITUATION_THEME = {
     Situation.DAY_BEFORE_SESSION: SESSION_QUESTIONS,
     Situation.AFTER_SESSION: PRACTICE,
+    Situation.PRACTICE_CHECKIN: PRACTICE_CHECKIN,
+    Situation.EXPERIMENT_OUTCOME: EXPERIMENT_OUTCOME,
 }
 
 

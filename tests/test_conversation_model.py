@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -57,6 +58,10 @@ class Model:
     # message id -> (text, the prompt message it answers or None)
     journal: dict[int, tuple[str, int | None]] = field(default_factory=dict)
     asked_replies: set[int] = field(default_factory=set)
+    # Practice: the practice each prompt message quotes as it stands now (None: it quotes none),
+    # and the practice each kept message is filed under (the one its question quoted then).
+    quotes: dict[int, str | None] = field(default_factory=dict)
+    filed: dict[int, str | None] = field(default_factory=dict)
 
     def command(self) -> None:
         self.open_question = self.ask = None
@@ -90,6 +95,8 @@ class Model:
             self.journal[message_id] = (text, self.open_question)
         else:
             self.journal[message_id] = (text, None)
+        question = self.journal[message_id][1]
+        self.filed[message_id] = self.quotes.get(question) if question is not None else None
 
 
 def _reads_as(ask: str, text: str, now: datetime) -> str | None:
@@ -108,6 +115,12 @@ def _reads_as(ask: str, text: str, now: datetime) -> str | None:
     except BadInput:
         return None
     return "done"
+
+
+def _quoted(message: BotMessage) -> str | None:
+    """The practice a question quotes (in «»), None for an ordinary question."""
+    match = re.search("«(.*?)»", message.visible or "")
+    return match.group(1) if match else None
 
 
 class ConversationMachine(RuleBasedStateMachine):
@@ -139,6 +152,7 @@ class ConversationMachine(RuleBasedStateMachine):
         self.alex = self.harness.person(USER)
         self.run(self.alex.onboard("Europe/Berlin"))
         self.run(self.alex.says("/remind 20:00"))
+        self.run(self.alex.says("/practice say no once"))  # later questions come back to it
         self._saw(self._say("/prompt"))
 
     def teardown(self) -> None:
@@ -159,6 +173,7 @@ class ConversationMachine(RuleBasedStateMachine):
         for message in new:
             if any(label == "Skip" for label, _ in message.buttons):
                 self.model.prompt_sent(message.message_id, self.clock.now())
+                self.model.quotes[message.message_id] = _quoted(message)
                 self.live_buttons.add(message.message_id)
 
     def _text(self, long: bool = False) -> str:
@@ -204,7 +219,12 @@ class ConversationMachine(RuleBasedStateMachine):
         prompt = self.model.prompts[which % len(self.model.prompts)]
         self._say(self._text(), reply_to=prompt)
 
-    @rule(label=st.sampled_from(["Skip", "Later", "Another question"]))
+    @rule()
+    def sets_a_practice(self) -> None:
+        """/practice TEXT: later questions come back to it, quoting it."""
+        self._say(f"/practice {self._text()} practice")
+
+    @rule(label=st.sampled_from(["Skip", "Later", "Another question", "Didn't get to it"]))
     @precondition(lambda self: self.model.open_question in self.live_buttons)
     def presses_under_the_question(self, label: str) -> None:
         prompt = self.model.open_question
@@ -219,6 +239,9 @@ class ConversationMachine(RuleBasedStateMachine):
         if label != "Another question":
             self.live_buttons.discard(prompt)
             self.model.open_question = None
+        else:  # the same message, another question: it may quote no practice any more
+            shown = next(m for m in self.alex.messages() if m.message_id == prompt)
+            self.model.quotes[prompt] = _quoted(shown)
         self._saw(new)
 
     @rule(what=st.sampled_from(["zone", "remind_time", "session_time", "help"]))
@@ -264,6 +287,21 @@ class ConversationMachine(RuleBasedStateMachine):
         kept = self.run(self._journal())
         assert kept == self.model.journal
         assert not (set(kept) & self.model.asked_replies), "an asked-for reply was kept as a note"
+        filed = self.run(self._filed())
+        assert filed == {k: v for k, v in self.model.filed.items() if v is not None}, (
+            "an answer was filed under a practice other than the one its question quoted"
+        )
+
+    async def _filed(self) -> dict[int, str]:
+        """Kept message -> the practice it is filed under (through the question it answers)."""
+        async with self.harness.runtime.db.read() as conn:
+            async with conn.execute(
+                "SELECT e.message_id, p.text FROM entries AS e JOIN practice_questions AS q"
+                " ON q.delivery_id = e.delivery_id AND q.prompt_id = e.prompt_id"
+                " JOIN practices AS p ON p.id = q.practice_id WHERE e.user_id = ?",
+                (USER,),
+            ) as cur:
+                return {row[0]: row[1] for row in await cur.fetchall()}
 
     async def _journal(self) -> dict[int, tuple[str, int | None]]:
         async with self.harness.runtime.db.read() as conn:

@@ -149,6 +149,15 @@ KNOWN_SCHEMA = {
     "inbox": {"update_id", "chat_id", "payload", "state", "attempts", "received_at", "done_at"},
     # Operator data: nothing about a person beyond a count of uses.
     "invites": {"code", "max_uses", "uses", "expires_at", "created_at"},
+    # Practice between sessions (migrations/0012_practice.sql).
+    "practices": {"id", "user_id", "text", "entry_id", "delivery_id", "state", "created_at", "closed_at"},
+    "experiments": {
+        "id", "user_id", "try_text", "expect_text", "sure", "check_at", "asked_at", "learned", "created_at",
+    },
+    "practice_questions": {
+        "delivery_id", "user_id", "prompt_id", "kind", "practice_id", "experiment_id", "outcome",
+        "outcome_at",
+    },
 }  # fmt: skip
 
 
@@ -251,7 +260,7 @@ def _set(path, value):
     ("change", "reason"),
     [
         (_set(["format"], "something-else"), "not a Between export"),
-        (_set(["version"], 2), "version 2"),
+        (_set(["version"], 3), "version 3"),
         (_set(["version"], True), "version True"),
         (_set(["version"], KeyError), "version None"),
         (_set(["person", "zone"], "Mars/Olympus"), "person.zone"),

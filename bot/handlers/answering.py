@@ -14,11 +14,12 @@ from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 
 from bot.context import BetweenContext
 from bot.errors import BadInput
-from bot.handlers import onboarding, pause, reminders, sessions
+from bot.handlers import onboarding, pause, practice, reminders, sessions
 from bot.handlers.common import AnyApplication, button, command, language, user_id
 from bot.handlers.safety import send_crisis_resources, suggests_crisis
 from bot.services import conversation, journal
 from bot.services import onboarding as people
+from bot.services import practice as practice_service
 from bot.services.conversation import Ask
 from bot.store.entries import NewEntry
 from bot.views.buttons import Action, Press, keyboard, pack
@@ -76,7 +77,8 @@ def _may_answer(ask: Ask, message: Message) -> bool:
     text = message.text
     if text is None:
         return False
-    return ask == Ask.BRING or (len(text) <= REPLY_MAX_CHARS and len(text.split()) <= REPLY_MAX_WORDS)
+    short = len(text) <= REPLY_MAX_CHARS and len(text.split()) <= REPLY_MAX_WORDS
+    return ask in conversation.ANY_LENGTH or short
 
 
 async def command_started(update: Update, context: BetweenContext) -> None:
@@ -201,6 +203,14 @@ async def on_message(update: Update, context: BetweenContext) -> None:
         language_code=language(update),
         now=now,
     )
+    # An answer may set a practice, or be filed under the practice or experiment its question
+    # came back to (again on a redelivery, in case a crash came in between). Words that suggest
+    # crisis are never made a practice to be quoted back later.
+    filed = None
+    if not crisis:
+        filed = await practice_service.answer_kept(
+            context.db, context.catalogue, owner, kept.entry, first=kept.new and kept.starts_answer, now=now
+        )
     if not kept.new:
         # Stored before: a redelivery, or a replay after a crash that may have come between
         # storing and acknowledging. Setting the same reaction again changes nothing if the
@@ -214,13 +224,18 @@ async def on_message(update: Update, context: BetweenContext) -> None:
         after = "kept_as_note" if still_asking else "kept_as_note_stopped_asking"
         await reply(update, context.renderer.bad_input(refused) + " " + context.renderer.line(after))
         return
-    await _acknowledge(update, context, message, kept)
+    await _acknowledge(update, context, message, kept, filed)
     if not onboarded:
         await conversation.ask(context.db, owner, Ask.ZONE, now)
         await reply(update, context.renderer.line("kept_before_zone"))
 
 
-async def _acknowledge(update: Update, context: BetweenContext, message: Message, kept: journal.Kept) -> None:
+_FILED_LINES = {"intention": "practice_set", "checkin": "practice_checkin_kept", "outcome": "answer_kept"}
+
+
+async def _acknowledge(
+    update: Update, context: BetweenContext, message: Message, kept: journal.Kept, filed: str | None = None
+) -> None:
     renderer = context.renderer
     if kept.entry.kind != "text" and not (kept.entry.text or "").strip():
         # Without words the recap can only say "a photo": a line or two about it helps later.
@@ -230,9 +245,13 @@ async def _acknowledge(update: Update, context: BetweenContext, message: Message
         bring = pack(Action.BRING, user_id(update), kept.entry.id)
         await reply(
             update,
-            renderer.line("answer_kept"),
+            renderer.line(_FILED_LINES.get(filed or "", "answer_kept")),
             keyboard([[(renderer.label("bring_to_session"), bring)]]),
         )
+        if filed == "outcome" and await conversation.pending_ask(
+            context.db, user_id(update), context.clock.now()
+        ) == Ask.EXPERIMENT_LEARNED:
+            await reply(update, renderer.line("experiment_ask_learned"))
     elif not await _react(message):
         # Reactions can be off in a chat; a short line does the same job.
         await reply(update, renderer.line("note_kept"))
@@ -339,4 +358,9 @@ ASKS: dict[Ask, Callable[[Update, BetweenContext], Awaitable[None]]] = {
     Ask.PAUSE_DATE: pause.pause_date_answer,
     Ask.SESSION_TIME: sessions.time_answer,
     Ask.BRING: bring_answer,
+    Ask.PRACTICE_TEXT: practice.practice_answer,
+    Ask.EXPERIMENT_TRY: practice.experiment_answer,
+    Ask.EXPERIMENT_EXPECT: practice.experiment_answer,
+    Ask.EXPERIMENT_SURE: practice.experiment_answer,
+    Ask.EXPERIMENT_LEARNED: practice.experiment_answer,
 }

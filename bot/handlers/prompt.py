@@ -8,6 +8,7 @@ from bot.context import BetweenContext
 from bot.handlers.common import AnyApplication, button, command, language, user_id
 from bot.services import prompting as service
 from bot.views.buttons import Action, Press
+from bot.views.practice import question_message
 from bot.views.prompt import prompt_message, snooze_choices
 from bot.views.replies import drop_buttons, reply
 
@@ -25,8 +26,13 @@ async def prompt_now(update: Update, context: BetweenContext) -> None:
     question = await service.ask_now(
         context.db, context.catalogue, owner, language(update), context.clock.now()
     )
-    text, markup = prompt_message(
-        context.renderer, question.prompt, owner, question.delivery_id, with_mood=question.with_mood
+    text, markup = question_message(
+        context.renderer,
+        question.prompt,
+        owner,
+        question.delivery_id,
+        with_mood=question.with_mood,
+        words=question.words,
     )
     message = await reply(update, text, markup)
     await service.mark_sent(context.db, owner, question.delivery_id, message.message_id, context.clock.now())

@@ -22,7 +22,7 @@ language; :mod:`~bot.parsing.places` the names places have in each language (``W
 
 from __future__ import annotations
 
-from bot.parsing import duration, pause, recap, remind, text
+from bot.parsing import duration, pause, percent, recap, remind, text
 from bot.parsing.duration import MAX_PAUSE_DAYS, parse_duration
 from bot.parsing.pause import PauseSpec, parse_pause_args
 from bot.parsing.recap import MAX_RECAP_DAYS, MAX_RECAP_YEARS, RecapWindow, parse_recap_window
@@ -47,6 +47,7 @@ BAD_INPUT_CODES: dict[str, tuple[str, ...]] = {
     **duration.CODES,
     **pause.CODES,
     **recap.CODES,
+    **percent.CODES,
 }
 
 __all__ = [

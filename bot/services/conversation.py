@@ -43,6 +43,18 @@ class Ask(StrEnum):
     PAUSE_DATE = "pause_date"
     SESSION_TIME = "session_time"
     BRING = "bring"  # after /bring alone: the item to bring (any length)
+    # Practice between sessions (bot/services/practice.py); ``about`` is the experiment's id.
+    PRACTICE_TEXT = "practice_text"  # after "+ Add one" under /practice: what to practise
+    EXPERIMENT_TRY = "experiment_try"  # /experiment: what the person will try
+    EXPERIMENT_EXPECT = "experiment_expect"  # what they expect to happen
+    EXPERIMENT_SURE = "experiment_sure"  # how sure they are, 0-100%
+    EXPERIMENT_LEARNED = "experiment_learned"  # after "what happened": what they learned
+
+
+# Replies that may be as long as they need to be: words the person means to keep, not a setting.
+ANY_LENGTH = frozenset(
+    {Ask.BRING, Ask.PRACTICE_TEXT, Ask.EXPERIMENT_TRY, Ask.EXPERIMENT_EXPECT, Ask.EXPERIMENT_LEARNED}
+)
 
 
 async def pending_ask(
@@ -71,8 +83,9 @@ async def ask_in(
 ) -> None:
     """Wait for a reply, inside the caller's transaction; ``about`` names which thing it is for
     when an ask has several (kept in the state, read back with :func:`ask_about`)."""
-    expires_at = now + ASK_WINDOW
-    await conversations.put(conn, user_id, what.value, opened_at=now, expires_at=expires_at, about=about)
+    await conversations.put(
+        conn, user_id, what.value, opened_at=now, expires_at=now + ASK_WINDOW, about=about
+    )
 
 
 async def ask_about(db: Database, user_id: int, what: Ask) -> str | None:

@@ -10,7 +10,7 @@ import aiosqlite
 
 from bot.prompts import SESSION_QUESTIONS, Asked, Catalogue, Prompt, Situation, choose_prompt
 from bot.schedule import ALL_DAYS, next_due
-from bot.services import conversation
+from bot.services import conversation, practice
 from bot.store import deliveries, people, sessions
 from bot.store.db import Database
 from bot.store.deliveries import Delivery
@@ -70,26 +70,62 @@ async def choose_for(
     )
 
 
+_COMING_BACK = {"checkin": Situation.PRACTICE_CHECKIN, "outcome": Situation.EXPERIMENT_OUTCOME}
+
+
+async def choose_question(
+    conn: aiosqlite.Connection,
+    catalogue: Catalogue,
+    user_id: int,
+    now: datetime,
+    situation: Situation = Situation.ORDINARY,
+) -> tuple[Prompt, practice.Due | None]:
+    """The next question, and the practice or experiment it comes back to (services/practice.py):
+    right after a session the intention question; else, when one is due, a question that comes
+    back to a practice or an experiment; else ``situation``'s. Record the second with
+    :func:`practice.record` once the delivery exists, in the same transaction."""
+    coming_back = None
+    if situation is not Situation.AFTER_SESSION:
+        coming_back = await practice.due(conn, user_id, now)
+        if coming_back is not None:
+            situation = _COMING_BACK[coming_back.kind]
+    prompt = await choose_for(conn, catalogue, user_id, now, situation=situation)
+    if coming_back is not None and prompt.theme != coming_back.theme:
+        coming_back = None  # an operator's catalogue without those questions: an ordinary one
+    return prompt, coming_back
+
+
 @dataclass(frozen=True)
 class Question:
-    """A prompt about to be sent: which, under which delivery, with the mood scale or not."""
+    """A prompt about to be sent: which, under which delivery, with the mood scale or not, and
+    the person's words it quotes when it comes back to a practice or an experiment."""
 
     prompt: Prompt
     delivery_id: int
     with_mood: bool
+    words: dict[str, str] | None = None
 
 
 async def ask_now(
     db: Database, catalogue: Catalogue, user_id: int, language_code: str | None, now: datetime
 ) -> Question:
-    """/prompt: choose a question and record it as about to be sent."""
+    """/prompt: choose a question and record it as about to be sent. Right after a session it
+    is the one about what to practise, as a reminder's would be."""
     async with db.transaction() as conn:
         person = await people.ensure(conn, user_id, language_code, now)
-        prompt = await choose_for(conn, catalogue, user_id, now)
+        practice_due, _, _ = await sessions.standing(conn, user_id)
+        situation = Situation.AFTER_SESSION if practice_due else Situation.ORDINARY
+        prompt, coming_back = await choose_question(conn, catalogue, user_id, now, situation)
         delivery_id = await deliveries.add_sent(
             conn, user_id=user_id, kind="on_demand", prompt_id=prompt.id, now=now
         )
-    return Question(prompt, delivery_id, person.mood_with_prompts)
+        if practice_due:
+            await sessions.clear_practice_due(conn, user_id)
+        words = None
+        if coming_back is not None:
+            await practice.record(conn, user_id, delivery_id, prompt.id, coming_back, now)
+            words = await practice.words_in(conn, user_id, delivery_id, prompt.id)
+    return Question(prompt, delivery_id, person.mood_with_prompts, words)
 
 
 async def mark_sent(db: Database, user_id: int, delivery_id: int, message_id: int, now: datetime) -> None:
@@ -120,6 +156,7 @@ async def later(db: Database, delivery: Delivery, now: datetime) -> int:
         )
         await deliveries.mark_skipped(conn, delivery.id)
         await conversation.close_question(conn, delivery.user_id, delivery.id)
+        await practice.snoozed(conn, delivery.id, snooze_id)
     return snooze_id
 
 

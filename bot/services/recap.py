@@ -28,6 +28,7 @@ from bot.parsing import RecapWindow
 from bot.prompts import Catalogue
 from bot.render import TELEGRAM_LIMIT, Renderer
 from bot.schedule import start_of_day
+from bot.services import practice_recap
 from bot.services import sessions as session_rules
 from bot.store import people, sessions
 from bot.store import recap as store
@@ -108,6 +109,7 @@ class Recap:
     next_session: datetime | None = None
     next_repeat: int = 0
     omitted: frozenset[int] = field(default_factory=frozenset)
+    practised: tuple[practice_recap.PractisedItem, ...] = ()  # "What I practised"
 
     def items(self) -> list[Item]:
         """Every item in reading order: flagged, then each section, then notes."""
@@ -116,7 +118,8 @@ class Recap:
     @property
     def empty(self) -> bool:
         """Nothing written, flagged or logged: the recap is one warm line, not an empty page."""
-        return not self.flagged and not self.sections and not self.notes and not self.moods
+        shown = (self.flagged, self.sections, self.notes, self.moods, self.practised)
+        return not any(shown)
 
     def without(self, keys: Iterable[int]) -> Recap:
         """The same recap with some items left out (for a file the person trims)."""
@@ -136,6 +139,7 @@ class Recap:
             next_session=self.next_session,
             next_repeat=self.next_repeat,
             omitted=self.omitted | drop,
+            practised=self.practised,
         )
 
 
@@ -188,6 +192,8 @@ async def gather(
     written = await store.written(conn, user_id, window.start, window.end)
     flags = await store.open_flags(conn, user_id, window.end)
     moods = await store.moods_logged(conn, user_id, window.start, window.end)
+    # Practices, what came back to them, and experiments: the answers filed under them show there.
+    practised, filed = await practice_recap.gather(conn, user_id, window.start, window.end)
 
     def in_window_days(entries: Sequence[Entry]) -> frozenset[date]:
         return frozenset(
@@ -211,8 +217,8 @@ async def gather(
     answers: dict[tuple[int, str | None], list[Entry]] = {}
     notes: list[Item] = []
     for entry in written:
-        if entry.bring or entry.discussed_at is not None:
-            continue  # shown among the flagged items, or discussed already
+        if entry.bring or entry.discussed_at is not None or entry.id in filed:
+            continue  # shown among the flagged items or under a practice, or discussed already
         if entry.delivery_id is not None:
             answers.setdefault((entry.delivery_id, entry.prompt_id), []).append(entry)
         else:
@@ -249,6 +255,7 @@ async def gather(
         moods=tuple(moods),
         next_session=plan.next_at if plan and plan.next_at > window.end else None,
         next_repeat=plan.repeat_days if plan else 0,
+        practised=practised,
     )
 
 
@@ -366,6 +373,11 @@ def view(recap: Recap, *, text: Any = None) -> dict[str, Any]:
             else None
         ),
         "flagged": flagged,
+        "practised": practice_recap.view(
+            recap.practised,
+            lambda at: day_view(at, zone, reference),
+            lambda t: transform(_clean_text(t) or ""),
+        ),
         "sections": sections,
         "notes": notes,
         "mood": mood,

@@ -18,7 +18,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.store import inbox
+from bot.store import inbox, practice_export
 from bot.store.codec import instant_to_db
 from bot.store.db import fetch_all, fetch_one
 from bot.store.reminders import NEVER, days_to_mask, mask_to_days
@@ -27,6 +27,7 @@ from bot.store.reminders import NEVER, days_to_mask, mask_to_days
 # carry. Each references people (user_id) with ON DELETE CASCADE.
 PERSONAL_TABLES = (
     "reminders", "deliveries", "entries", "moods", "session_plans", "sessions_held", "conversations",
+    *practice_export.TABLES,
 )  # fmt: skip
 
 
@@ -102,12 +103,14 @@ class PersonData:
     moods: tuple[MoodRecord, ...] = ()
     session_plan: SessionPlanRecord | None = None
     sessions_held: tuple[datetime, ...] = ()
+    practice: practice_export.PracticeData = practice_export.PracticeData()
 
     @property
     def empty(self) -> bool:
         """True when nothing but the person's own row exists (nothing written, nothing planned)."""
         return not (
-            self.reminders
+            self.practice
+            or self.reminders
             or self.deliveries
             or self.entries
             or self.moods
@@ -245,6 +248,7 @@ async def load(conn: aiosqlite.Connection, user_id: int) -> PersonData | None:
         moods=tuple(map(_mood, await _rows(conn, _MOODS, user_id))),
         session_plan=_plan(plans[0]) if plans else None,
         sessions_held=tuple(_at(h["happened_at"]) for h in await _rows(conn, _HELD, user_id)),
+        practice=await practice_export.load(conn, user_id, delivery_pos),
     )
 
 
@@ -274,7 +278,10 @@ class Snapshot:
 
     def empty(self) -> bool:
         """Nothing but the person's own row (see PersonData.empty)."""
-        tables = ("reminders", "deliveries", "entries", "moods", "session_plans", "sessions_held")
+        tables = (
+            "reminders", "deliveries", "entries", "moods", "session_plans", "sessions_held", "practices",
+            "experiments",
+        )  # fmt: skip
         found = " OR ".join(f"EXISTS (SELECT 1 FROM {table} WHERE user_id = :id)" for table in tables)
         row = self._first(f"SELECT {found}")
         return row is None or not row[0]
@@ -310,6 +317,9 @@ class Snapshot:
 
     def sessions_held(self) -> Iterator[datetime]:
         return (_at(row["happened_at"]) for row in self._each(_HELD))
+
+    def practice(self) -> practice_export.PracticeData:
+        return practice_export.read(self._each, _positions(self._each(_DELIVERY_IDS)))
 
 
 @contextmanager
@@ -432,6 +442,7 @@ async def insert(conn: aiosqlite.Connection, user_id: int, data: PersonData, now
         "INSERT INTO sessions_held (user_id, happened_at) VALUES (?, ?)",
         [(user_id, instant_to_db(held)) for held in data.sessions_held],
     )
+    await practice_export.insert(conn, user_id, data.practice, delivery_ids)
 
 
 async def counts(conn: aiosqlite.Connection, user_id: int) -> Counts | None:

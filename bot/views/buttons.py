@@ -53,6 +53,13 @@ class Action(StrEnum):
     DELETE_CANCEL = "delx"
     # The language Between speaks (bot/handlers/language.py).
     LANGUAGE = "lang"
+    # Practice between sessions and small experiments (bot/handlers/practice.py).
+    PRACTICE_DONE = "prd"
+    PRACTICE_LET_GO = "prg"
+    PRACTICE_ADD = "pra"
+    PRACTICE_NOT_YET = "prn"
+    EXPERIMENT_SURE = "exs"
+    EXPERIMENT_WHEN = "exw"
 
 
 _BY_CODE = {action.value: action for action in Action}

@@ -27,7 +27,7 @@ from types import TracebackType
 from bot.prompts import Catalogue
 from bot.render import Renderer
 from bot.services.export.json_format import members, write
-from bot.services.export.markdown import markdown_context, person_zone, write_markdown
+from bot.services.export.markdown import add_practice, markdown_context, person_zone, write_markdown
 from bot.store.db import Database
 from bot.store.export import Snapshot, snapshot
 
@@ -164,6 +164,7 @@ def _markdown(out: Write, renderer: Renderer, snap: Snapshot, catalogue: Catalog
         unsent=snap.unsent(),
         items=lambda: (snap.deliveries(sent_only=True), snap.entries(), snap.moods(), snap.sessions_held()),
     )
+    add_practice(context, snap.practice(), snap.entries())
     write_markdown(out, renderer, context)
 
 
@@ -181,6 +182,7 @@ def _json(out: Write, snap: Snapshot, user_id: int, catalogue: Catalogue, now: d
         moods=snap.moods(),
         session_plan=snap.session_plan(),
         sessions_held=snap.sessions_held(),
+        practice=snap.practice(),
     )
     write(out, document)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.errors import BadInput
 from bot.prompts import Catalogue
+from bot.services.export import practice as practice_json
 from bot.store.export import (
     DeliveryRecord,
     EntryRecord,
@@ -25,10 +26,14 @@ from bot.store.export import (
     ReminderRecord,
     SessionPlanRecord,
 )
+from bot.store.practice_export import PracticeData
 from bot.timezones import zone_from_name
 
 FORMAT = "between-export"
-VERSION = 1
+VERSION = 2
+# Versions this Between reads: a version 1 document has none of the keys version 2 added.
+READS = (1, 2)
+NO_PRACTICE = PracticeData()
 
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ENTRY_KINDS = frozenset({"text", "voice", "photo", "sticker", "document", "video", "audio", "bring"})
@@ -73,6 +78,7 @@ def to_document(user_id: int, data: PersonData, catalogue: Catalogue, now: datet
         moods=data.moods,
         session_plan=data.session_plan,
         sessions_held=data.sessions_held,
+        practice=data.practice,
     )
     return {key: list(value) if isinstance(value, Iterator) else value for key, value in document}
 
@@ -89,6 +95,7 @@ def members(
     moods: Iterable[MoodRecord],
     session_plan: SessionPlanRecord | None,
     sessions_held: Iterable[datetime],
+    practice: PracticeData = NO_PRACTICE,
 ) -> list[tuple[str, Any]]:
     """The document's members in order; the lists as iterators of JSON objects, made one at a
     time as they are read (see :func:`write`)."""
@@ -104,6 +111,7 @@ def members(
         ("moods", (mood_object(m) for m in moods)),
         ("session_plan", plan_object(session_plan) if session_plan else None),
         ("sessions_held", (held_object(h) for h in sessions_held)),
+        (practice_json.KEY, practice_json.document(practice)),
     ]
 
 
@@ -259,16 +267,19 @@ def from_document(document: object) -> tuple[int, PersonData]:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ExportFormatError(f'this is not a Between export (no "format": "{FORMAT}")')
     version = document.get("version")
-    if version != VERSION or isinstance(version, bool):
+    if version not in READS or isinstance(version, bool):
         if not isinstance(version, int | float | None):  # never shown: it could be anything
-            raise ExportFormatError(f"export format version is not a number (this Between reads {VERSION})")
+            raise ExportFormatError(
+                f"export format version is not a number (this Between reads 1 to {VERSION})"
+            )
         raise ExportFormatError(
-            f"export format version {version!r} is not one this Between reads (it reads {VERSION})"
+            f"export format version {version!r} is not one this Between reads (it reads 1 to {VERSION})"
         )
     top = _Object(document, "")
     top.only(
         "format", "version", "exported_at", "user_id", "person", "reminders", "deliveries",
         "entries", "moods", "session_plan", "sessions_held",
+        *((practice_json.KEY,) if version >= 2 else ()),
     )  # fmt: skip
     top.instant("exported_at")
     user_id = top.integer("user_id")
@@ -390,6 +401,7 @@ def from_document(document: object) -> tuple[int, PersonData]:
         moods=tuple(moods),
         session_plan=plan,
         sessions_held=tuple(held),
+        practice=practice_json.read(top, delivery_refs),
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from bot.errors import BadInput
 from bot.prompts import Catalogue
 from bot.render import Renderer
+from bot.services.export import practice as practice_file
 from bot.services.export.json_format import exported_prompt
 from bot.store.export import (
     DeliveryRecord,
@@ -27,6 +28,7 @@ from bot.store.export import (
     ReminderRecord,
     SessionPlanRecord,
 )
+from bot.store.practice_export import PracticeData
 from bot.timezones import zone_from_name
 
 TEMPLATE = "export.md.j2"
@@ -49,7 +51,14 @@ def render_markdown(renderer: Renderer, data: PersonData, catalogue: Catalogue, 
             data.sessions_held,
         ),
     )
+    add_practice(context, data.practice, data.entries)
     return renderer.render(TEMPLATE, **context)
+
+
+def add_practice(context: dict[str, Any], practice: PracticeData, entries: Iterable[EntryRecord]) -> None:
+    """Put "What I practised" into a context from :func:`markdown_context`."""
+    zone = context["zone_info"]
+    context["practised"] = practice_file.markdown_section(practice, entries, lambda at: _local(at, zone))
 
 
 def write_markdown(out: Callable[[str], object], renderer: Renderer, context: dict[str, Any]) -> None:
@@ -100,6 +109,8 @@ def markdown_context(
         "plan": {"next": _local(plan.next_at, zone), "repeat_days": plan.repeat_days} if plan else None,
         "days": days,  # made as the template reads them
         "unsent": unsent,
+        "zone_info": zone,
+        "practised": [],  # "What I practised" (bot/services/export/practice.py), set by the caller
     }
 
 
@@ -144,7 +155,7 @@ class _Days:
                     _sent_at(d),
                     {
                         "type": "question",
-                        "prompt": exported_prompt(catalogue, d.prompt_id),
+                        "prompt": practice_file.shown_prompt(exported_prompt(catalogue, d.prompt_id)),
                         "skipped": d.state == "skipped",
                     },
                 )
@@ -159,7 +170,7 @@ class _Days:
                         "text": e.text,
                         "first_text": e.first_text,
                         "edited": _local(e.edited_at, zone),
-                        "prompt": exported_prompt(catalogue, e.prompt_id),
+                        "prompt": practice_file.shown_prompt(exported_prompt(catalogue, e.prompt_id)),
                         "bring": e.bring,
                         "discussed": _local(e.discussed_at, zone),
                     },
