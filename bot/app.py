@@ -27,6 +27,7 @@ from bot.handlers import (
     prompt,
     recap,
     reminders,
+    safety_plan,
     sessions,
     settings,
 )
@@ -61,6 +62,7 @@ JOURNEYS = (
     mood,  # /mood and the scale
     sessions,  # /session
     recap,  # /recap and its files
+    safety_plan,  # /safetyplan and its buttons
     data_rights,  # /export, /delete
     fallback,  # unknown commands and buttons: last
 )

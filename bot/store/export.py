@@ -19,6 +19,7 @@ from typing import Any
 import aiosqlite
 
 from bot.store import inbox
+from bot.store import safety_plan as safety_plans
 from bot.store.codec import instant_to_db
 from bot.store.db import fetch_all, fetch_one
 from bot.store.reminders import NEVER, days_to_mask, mask_to_days
@@ -27,6 +28,7 @@ from bot.store.reminders import NEVER, days_to_mask, mask_to_days
 # carry. Each references people (user_id) with ON DELETE CASCADE.
 PERSONAL_TABLES = (
     "reminders", "deliveries", "entries", "moods", "session_plans", "sessions_held", "conversations",
+    "safety_plan_steps", "safety_plan_offers",
 )  # fmt: skip
 
 
@@ -102,6 +104,7 @@ class PersonData:
     moods: tuple[MoodRecord, ...] = ()
     session_plan: SessionPlanRecord | None = None
     sessions_held: tuple[datetime, ...] = ()
+    safety_plan: safety_plans.PlanRecord | None = None  # export version 2
 
     @property
     def empty(self) -> bool:
@@ -113,6 +116,7 @@ class PersonData:
             or self.moods
             or self.session_plan
             or self.sessions_held
+            or self.safety_plan
         )
 
 
@@ -245,6 +249,7 @@ async def load(conn: aiosqlite.Connection, user_id: int) -> PersonData | None:
         moods=tuple(map(_mood, await _rows(conn, _MOODS, user_id))),
         session_plan=_plan(plans[0]) if plans else None,
         sessions_held=tuple(_at(h["happened_at"]) for h in await _rows(conn, _HELD, user_id)),
+        safety_plan=await safety_plans.record(conn, user_id),
     )
 
 
@@ -274,7 +279,8 @@ class Snapshot:
 
     def empty(self) -> bool:
         """Nothing but the person's own row (see PersonData.empty)."""
-        tables = ("reminders", "deliveries", "entries", "moods", "session_plans", "sessions_held")
+        tables: tuple[str, ...] = ("reminders", "deliveries", "entries", "moods", "session_plans")
+        tables += ("sessions_held", "safety_plan_steps", "safety_plan_offers")
         found = " OR ".join(f"EXISTS (SELECT 1 FROM {table} WHERE user_id = :id)" for table in tables)
         row = self._first(f"SELECT {found}")
         return row is None or not row[0]
@@ -310,6 +316,10 @@ class Snapshot:
 
     def sessions_held(self) -> Iterator[datetime]:
         return (_at(row["happened_at"]) for row in self._each(_HELD))
+
+    def safety_plan(self) -> safety_plans.PlanRecord | None:
+        steps = self._each(safety_plans.STEPS_SQL)
+        return safety_plans.record_from_rows(steps, self._first(safety_plans.OFFER_SQL))
 
 
 @contextmanager
@@ -432,6 +442,7 @@ async def insert(conn: aiosqlite.Connection, user_id: int, data: PersonData, now
         "INSERT INTO sessions_held (user_id, happened_at) VALUES (?, ?)",
         [(user_id, instant_to_db(held)) for held in data.sessions_held],
     )
+    await safety_plans.insert_record(conn, user_id, data.safety_plan)
 
 
 async def counts(conn: aiosqlite.Connection, user_id: int) -> Counts | None:

@@ -53,6 +53,14 @@ class Action(StrEnum):
     DELETE_CANCEL = "delx"
     # The language Between speaks (bot/handlers/language.py).
     LANGUAGE = "lang"
+    # The safety plan (bot/handlers/safety_plan.py).
+    SAFETY_PLAN_NEXT = "spn"  # done with (or skip) a step
+    SAFETY_PLAN_EDIT = "spe"
+    SAFETY_PLAN_ERASE = "spx"
+    SAFETY_PLAN_ERASE_CONFIRM = "spxy"
+    SAFETY_PLAN_ERASE_CANCEL = "spxn"
+    SAFETY_PLAN_MAKE = "spmk"  # the later offer: make one
+    SAFETY_PLAN_NOT_NOW = "spno"
 
 
 _BY_CODE = {action.value: action for action in Action}

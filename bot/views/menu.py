@@ -12,7 +12,7 @@ from bot.render import Renderer
 # about in another command's line, a line in templates/help.j2 (help_NAME).
 MENU = (
     "start", "help", "prompt", "remind", "pause", "resume", "timezone", "mood",
-    "session", "recap", "bring", "export", "delete", "settings", "language",
+    "session", "recap", "bring", "safetyplan", "export", "delete", "settings", "language",
 )  # fmt: skip
 
 

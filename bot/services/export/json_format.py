@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.errors import BadInput
 from bot.prompts import Catalogue
+from bot.services.export import safety_plan as safety_plan_export
 from bot.store.export import (
     DeliveryRecord,
     EntryRecord,
@@ -25,10 +26,14 @@ from bot.store.export import (
     ReminderRecord,
     SessionPlanRecord,
 )
+from bot.store.safety_plan import PlanRecord
 from bot.timezones import zone_from_name
 
 FORMAT = "between-export"
-VERSION = 1
+VERSION = 2
+# Versions this Between reads: version 1 is version 2 without the members added in 2.
+READS = (1, 2)
+_READS_TEXT = " and ".join(map(str, READS))
 
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ENTRY_KINDS = frozenset({"text", "voice", "photo", "sticker", "document", "video", "audio", "bring"})
@@ -73,6 +78,7 @@ def to_document(user_id: int, data: PersonData, catalogue: Catalogue, now: datet
         moods=data.moods,
         session_plan=data.session_plan,
         sessions_held=data.sessions_held,
+        safety_plan=data.safety_plan,
     )
     return {key: list(value) if isinstance(value, Iterator) else value for key, value in document}
 
@@ -89,6 +95,7 @@ def members(
     moods: Iterable[MoodRecord],
     session_plan: SessionPlanRecord | None,
     sessions_held: Iterable[datetime],
+    safety_plan: PlanRecord | None = None,
 ) -> list[tuple[str, Any]]:
     """The document's members in order; the lists as iterators of JSON objects, made one at a
     time as they are read (see :func:`write`)."""
@@ -104,6 +111,7 @@ def members(
         ("moods", (mood_object(m) for m in moods)),
         ("session_plan", plan_object(session_plan) if session_plan else None),
         ("sessions_held", (held_object(h) for h in sessions_held)),
+        (safety_plan_export.KEY, safety_plan_export.to_object(safety_plan)),
     ]
 
 
@@ -259,16 +267,19 @@ def from_document(document: object) -> tuple[int, PersonData]:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ExportFormatError(f'this is not a Between export (no "format": "{FORMAT}")')
     version = document.get("version")
-    if version != VERSION or isinstance(version, bool):
+    if version not in READS or isinstance(version, bool):
         if not isinstance(version, int | float | None):  # never shown: it could be anything
-            raise ExportFormatError(f"export format version is not a number (this Between reads {VERSION})")
+            raise ExportFormatError(
+                f"export format version is not a number (this Between reads {_READS_TEXT})"
+            )
         raise ExportFormatError(
-            f"export format version {version!r} is not one this Between reads (it reads {VERSION})"
+            f"export format version {version!r} is not one this Between reads (it reads {_READS_TEXT})"
         )
     top = _Object(document, "")
     top.only(
         "format", "version", "exported_at", "user_id", "person", "reminders", "deliveries",
         "entries", "moods", "session_plan", "sessions_held",
+        *((safety_plan_export.KEY,) if version >= 2 else ()),
     )  # fmt: skip
     top.instant("exported_at")
     user_id = top.integer("user_id")
@@ -390,6 +401,7 @@ def from_document(document: object) -> tuple[int, PersonData]:
         moods=tuple(moods),
         session_plan=plan,
         sessions_held=tuple(held),
+        safety_plan=safety_plan_export.from_object(top) if version >= 2 else None,
     )
 
 
