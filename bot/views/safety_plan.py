@@ -21,6 +21,9 @@ from bot.views.buttons import Action, keyboard, pack
 Message = tuple[str, InlineKeyboardMarkup | None]
 # The shortest a step's words are cut to in a crisis reply, so each still says something.
 SHORTEST_CUT = 80
+# The longest a step's words are in a crisis reply: a long list of things to do must not push the
+# people to call out of sight; the whole plan is one command away.
+CRISIS_STEP_MAX = 600
 ELLIPSIS = "…"
 
 
@@ -123,8 +126,8 @@ def crisis_reply(
 def _fitted(renderer: Renderer, steps: Sequence[tuple[int, str]], room: int) -> str:
     """The plan block for a crisis reply in at most ``room`` characters: the longest step's words
     are cut (with …) until it fits."""
-    texts = [text for _, text in steps]
-    cut = False
+    texts = [_cut(text, CRISIS_STEP_MAX) for _, text in steps]
+    cut = any(len(text) > CRISIS_STEP_MAX for _, text in steps)
     while True:
         block = say(
             renderer, "in_crisis", steps=list(zip([s for s, _ in steps], texts, strict=True)), cut=cut
@@ -140,6 +143,10 @@ def _fitted(renderer: Renderer, steps: Sequence[tuple[int, str]], room: int) -> 
             keep = SHORTEST_CUT
         texts[longest] = texts[longest].removesuffix(ELLIPSIS)[:keep].rstrip() + ELLIPSIS
         cut = True
+
+
+def _cut(text: str, longest: int) -> str:
+    return text if len(text) <= longest else text[:longest].rstrip() + ELLIPSIS
 
 
 def _last(parts: list[str]) -> list[tuple[bool, str]]:
