@@ -15,6 +15,7 @@ The answers are kept in ``safety_plan_steps``, never as journal notes.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -65,7 +66,7 @@ class Plan:
     """The person's plan: the text of each step they wrote (skipped steps are absent)."""
 
     steps: dict[int, str]
-    version: str  # changes whenever the plan changes: an erase confirmation carries it
+    version: str  # changes whenever the words change: an erase confirmation carries it
 
     @property
     def exists(self) -> bool:
@@ -76,9 +77,10 @@ class Plan:
 
 
 def _plan(rows: list[store.Step]) -> Plan:
-    latest = max((row.updated_at for row in rows), default=None)
-    version = f"{len(rows)}.{int(latest.timestamp()):x}" if latest is not None else "0"
-    return Plan({row.step: row.text for row in rows}, version)
+    steps = {row.step: row.text for row in rows}
+    # The version is the words' own fingerprint: any change to any step changes it.
+    version = hashlib.blake2b(repr(sorted(steps.items())).encode(), digest_size=6).hexdigest()
+    return Plan(steps, version)
 
 
 async def plan(db: Database, user_id: int) -> Plan:
