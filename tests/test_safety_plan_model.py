@@ -183,6 +183,14 @@ class PlanMachine(RuleBasedStateMachine):
         if acts:
             self.model.asks("edit", step, self.clock.now())
 
+    @rule(which=st.integers(min_value=0))
+    @precondition(lambda self: self.model.plan)
+    def opens_the_plan_to_edit_a_written_step(self, which: int) -> None:
+        """/safetyplan, then the button of a step that has words (the path that replaces them)."""
+        self._say("/safetyplan")
+        written = sorted(self.model.plan)
+        self.presses_edit(written[which % len(written)])
+
     @rule()
     @precondition(lambda self: self.view is not None)
     def asks_to_erase(self) -> None:
