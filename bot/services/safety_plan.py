@@ -88,15 +88,6 @@ async def plan(db: Database, user_id: int) -> Plan:
         return _plan(await store.steps(conn, user_id))
 
 
-async def ask_step(
-    db: Database, user_id: int, writing: Writing, now: datetime, language_code: str | None
-) -> None:
-    """Wait for the text of a step (the person is created on first contact)."""
-    async with db.transaction() as conn:
-        await people.ensure(conn, user_id, language_code, now)
-        await conversation.ask_in(conn, user_id, Ask.SAFETY_PLAN, now, about=writing.about)
-
-
 class Start(Enum):
     SHOW = "show"  # a plan exists: show it
     MAKE = "make"  # none yet: step 1 is asked
@@ -111,11 +102,6 @@ async def start(db: Database, user_id: int, now: datetime, language_code: str | 
             return Start.SHOW, current
         await conversation.ask_in(conn, user_id, Ask.SAFETY_PLAN, now, about=Writing(MAKE, 1).about)
     return Start.MAKE, current
-
-
-async def writing(db: Database, user_id: int) -> Writing | None:
-    """The step a plan ask is (or was last) open for, expired or not."""
-    return parse_about(await conversation.ask_about(db, user_id, Ask.SAFETY_PLAN))
 
 
 async def write(
