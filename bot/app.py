@@ -28,6 +28,7 @@ from bot.handlers import (
     prompt,
     recap,
     reminders,
+    safety_plan,
     sessions,
     settings,
 )
@@ -63,6 +64,7 @@ JOURNEYS = (
     sessions,  # /session
     practice,  # /practice, /experiment, "Didn't get to it"
     recap,  # /recap and its files
+    safety_plan,  # /safetyplan and its buttons
     data_rights,  # /export, /delete
     fallback,  # unknown commands and buttons: last
 )

@@ -14,7 +14,7 @@ from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 
 from bot.context import BetweenContext
 from bot.errors import BadInput
-from bot.handlers import onboarding, pause, practice, reminders, sessions
+from bot.handlers import onboarding, pause, practice, reminders, safety_plan, sessions
 from bot.handlers.common import AnyApplication, button, command, language, user_id
 from bot.handlers.safety import send_crisis_resources, suggests_crisis
 from bot.services import conversation, journal
@@ -172,12 +172,13 @@ async def on_message(update: Update, context: BetweenContext) -> None:
     refused: BadInput | None = None
     still_asking = False
     ask = None
-    if not crisis and message.text is not None:
+    if message.text is not None:
         # A Telegram reply to a question answers the question; a reply to anything else (the
-        # bot's own "which time?") may be the reply asked for.
+        # bot's own "which time?") may be the reply asked for. A crisis message is never taken
+        # as a reply, except by the asks that keep crisis words and answer them with care.
         replying_to = message.reply_to_message.message_id if message.reply_to_message else None
         ask = await conversation.pending_ask(context.db, owner, now, replying_to=replying_to)
-        if ask is not None and not _may_answer(ask, message):
+        if ask is not None and (not _may_answer(ask, message) or (crisis and ask not in KEEPS_CRISIS)):
             ask = None
     if ask is not None:
         try:
@@ -228,6 +229,9 @@ async def on_message(update: Update, context: BetweenContext) -> None:
     if not onboarded:
         await conversation.ask(context.db, owner, Ask.ZONE, now)
         await reply(update, context.renderer.line("kept_before_zone"))
+    elif not crisis:
+        # A calm moment after a crisis reply to someone without a safety plan: the one offer.
+        await safety_plan.offer_if_due(update, context)
 
 
 _FILED_LINES = {"intention": "practice_set", "checkin": "practice_checkin_kept", "outcome": "answer_kept"}
@@ -363,4 +367,9 @@ ASKS: dict[Ask, Callable[[Update, BetweenContext], Awaitable[None]]] = {
     Ask.EXPERIMENT_EXPECT: practice.experiment_answer,
     Ask.EXPERIMENT_SURE: practice.experiment_answer,
     Ask.EXPERIMENT_LEARNED: practice.experiment_answer,
+    Ask.SAFETY_PLAN: safety_plan.step_answer,
 }
+# Replies that may be any length (what to bring, a safety plan step).
+# Asks whose reply keeps crisis words as the reply and answers them with the crisis resources
+# (a plan's warning signs are often such words).
+KEEPS_CRISIS = frozenset({Ask.SAFETY_PLAN})

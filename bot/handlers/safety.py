@@ -9,7 +9,9 @@ from telegram import Update
 from bot.context import BetweenContext
 from bot.handlers.common import language, user_id
 from bot.services import safety as service
+from bot.services import safety_plan
 from bot.views.replies import reply
+from bot.views.safety_plan import crisis_reply
 
 log = logging.getLogger(__name__)
 
@@ -24,12 +26,16 @@ def suggests_crisis(context: BetweenContext, text: str | None) -> bool:
 
 
 async def send_crisis_resources(update: Update, context: BetweenContext) -> None:
-    """Reply at once with crisis resources for the person's country or language.
+    """Reply at once with crisis resources for the person's country or language, and before
+    them the person's own safety plan when they made one (docs/safety-plan.md).
 
     The message itself is stored by the caller exactly as written.
     """
+    owner = user_id(update)
     options = await service.resources_for(
-        context.db, context.resources.crisis_resources, user_id(update), language(update)
+        context.db, context.resources.crisis_resources, owner, language(update)
     )
+    plan = await safety_plan.at_crisis(context.db, owner, context.clock.now())
     log.info("update %s: crisis resources sent", update.update_id)  # never the text
-    await reply(update, context.renderer.render("crisis.j2", resources=options))
+    for text in crisis_reply(context.renderer, options, plan.for_crisis()):
+        await reply(update, text)

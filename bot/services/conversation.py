@@ -49,11 +49,19 @@ class Ask(StrEnum):
     EXPERIMENT_EXPECT = "experiment_expect"  # what they expect to happen
     EXPERIMENT_SURE = "experiment_sure"  # how sure they are, 0-100%
     EXPERIMENT_LEARNED = "experiment_learned"  # after "what happened": what they learned
+    SAFETY_PLAN = "safety_plan"  # a step of the safety plan (about: which, services/safety_plan.py)
 
 
 # Replies that may be as long as they need to be: words the person means to keep, not a setting.
 ANY_LENGTH = frozenset(
-    {Ask.BRING, Ask.PRACTICE_TEXT, Ask.EXPERIMENT_TRY, Ask.EXPERIMENT_EXPECT, Ask.EXPERIMENT_LEARNED}
+    {
+        Ask.BRING,
+        Ask.SAFETY_PLAN,
+        Ask.PRACTICE_TEXT,
+        Ask.EXPERIMENT_TRY,
+        Ask.EXPERIMENT_EXPECT,
+        Ask.EXPERIMENT_LEARNED,
+    }
 )
 
 

@@ -19,6 +19,7 @@ from typing import Any
 import aiosqlite
 
 from bot.store import inbox, practice_export
+from bot.store import safety_plan as safety_plans
 from bot.store.codec import instant_to_db
 from bot.store.db import fetch_all, fetch_one
 from bot.store.reminders import NEVER, days_to_mask, mask_to_days
@@ -28,6 +29,7 @@ from bot.store.reminders import NEVER, days_to_mask, mask_to_days
 PERSONAL_TABLES = (
     "reminders", "deliveries", "entries", "moods", "session_plans", "sessions_held", "conversations",
     *practice_export.TABLES,
+    "safety_plan_steps", "safety_plan_offers",
 )  # fmt: skip
 
 
@@ -104,6 +106,7 @@ class PersonData:
     session_plan: SessionPlanRecord | None = None
     sessions_held: tuple[datetime, ...] = ()
     practice: practice_export.PracticeData = practice_export.PracticeData()
+    safety_plan: safety_plans.PlanRecord | None = None  # export version 2
 
     @property
     def empty(self) -> bool:
@@ -116,6 +119,7 @@ class PersonData:
             or self.moods
             or self.session_plan
             or self.sessions_held
+            or self.safety_plan
         )
 
 
@@ -249,6 +253,7 @@ async def load(conn: aiosqlite.Connection, user_id: int) -> PersonData | None:
         session_plan=_plan(plans[0]) if plans else None,
         sessions_held=tuple(_at(h["happened_at"]) for h in await _rows(conn, _HELD, user_id)),
         practice=await practice_export.load(conn, user_id, delivery_pos),
+        safety_plan=await safety_plans.record(conn, user_id),
     )
 
 
@@ -280,7 +285,7 @@ class Snapshot:
         """Nothing but the person's own row (see PersonData.empty)."""
         tables = (
             "reminders", "deliveries", "entries", "moods", "session_plans", "sessions_held", "practices",
-            "experiments",
+            "experiments", "safety_plan_steps", "safety_plan_offers",
         )  # fmt: skip
         found = " OR ".join(f"EXISTS (SELECT 1 FROM {table} WHERE user_id = :id)" for table in tables)
         row = self._first(f"SELECT {found}")
@@ -320,6 +325,9 @@ class Snapshot:
 
     def practice(self) -> practice_export.PracticeData:
         return practice_export.read(self._each, _positions(self._each(_DELIVERY_IDS)))
+    def safety_plan(self) -> safety_plans.PlanRecord | None:
+        steps = self._each(safety_plans.STEPS_SQL)
+        return safety_plans.record_from_rows(steps, self._first(safety_plans.OFFER_SQL))
 
 
 @contextmanager
@@ -443,6 +451,7 @@ async def insert(conn: aiosqlite.Connection, user_id: int, data: PersonData, now
         [(user_id, instant_to_db(held)) for held in data.sessions_held],
     )
     await practice_export.insert(conn, user_id, data.practice, delivery_ids)
+    await safety_plans.insert_record(conn, user_id, data.safety_plan)
 
 
 async def counts(conn: aiosqlite.Connection, user_id: int) -> Counts | None:

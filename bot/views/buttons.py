@@ -60,6 +60,14 @@ class Action(StrEnum):
     PRACTICE_NOT_YET = "prn"
     EXPERIMENT_SURE = "exs"
     EXPERIMENT_WHEN = "exw"
+    # The safety plan (bot/handlers/safety_plan.py).
+    SAFETY_PLAN_NEXT = "spn"  # done with (or skip) a step
+    SAFETY_PLAN_EDIT = "spe"
+    SAFETY_PLAN_ERASE = "spx"
+    SAFETY_PLAN_ERASE_CONFIRM = "spxy"
+    SAFETY_PLAN_ERASE_CANCEL = "spxn"
+    SAFETY_PLAN_MAKE = "spmk"  # the later offer: make one
+    SAFETY_PLAN_NOT_NOW = "spno"
 
 
 _BY_CODE = {action.value: action for action in Action}

@@ -12,7 +12,8 @@ from bot.render import Renderer
 # about in another command's line, a line in templates/help.j2 (help_NAME).
 MENU = (
     "start", "help", "prompt", "remind", "pause", "resume", "timezone", "mood",
-    "session", "recap", "bring", "practice", "experiment", "export", "delete", "settings", "language",
+    "session", "recap", "bring", "practice", "experiment", "safetyplan", "export", "delete", "settings",
+    "language",
 )  # fmt: skip
 
 

@@ -161,6 +161,7 @@ def _markdown(out: Write, renderer: Renderer, snap: Snapshot, catalogue: Catalog
         now,
         reminders=snap.reminders(),
         session_plan=snap.session_plan(),
+        safety_plan=snap.safety_plan(),
         unsent=snap.unsent(),
         items=lambda: (snap.deliveries(sent_only=True), snap.entries(), snap.moods(), snap.sessions_held()),
     )
@@ -183,6 +184,7 @@ def _json(out: Write, snap: Snapshot, user_id: int, catalogue: Catalogue, now: d
         session_plan=snap.session_plan(),
         sessions_held=snap.sessions_held(),
         practice=snap.practice(),
+        safety_plan=snap.safety_plan(),
     )
     write(out, document)
 

@@ -17,6 +17,7 @@ from typing import Any
 from bot.errors import BadInput
 from bot.prompts import Catalogue
 from bot.services.export import practice as practice_json
+from bot.services.export import safety_plan as safety_plan_export
 from bot.store.export import (
     DeliveryRecord,
     EntryRecord,
@@ -27,13 +28,17 @@ from bot.store.export import (
     SessionPlanRecord,
 )
 from bot.store.practice_export import PracticeData
+from bot.store.safety_plan import PlanRecord
 from bot.timezones import zone_from_name
 
 FORMAT = "between-export"
 VERSION = 2
-# Versions this Between reads: a version 1 document has none of the keys version 2 added.
+# Versions this Between reads: version 1 is version 2 without the members added in 2.
 READS = (1, 2)
 NO_PRACTICE = PracticeData()
+# The top-level members version 2 added; a version 1 document is a version 2 one without them.
+ADDED_IN_VERSION_2 = (practice_json.KEY, safety_plan_export.KEY)
+_READS_TEXT = " and ".join(map(str, READS))
 
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ENTRY_KINDS = frozenset({"text", "voice", "photo", "sticker", "document", "video", "audio", "bring"})
@@ -79,6 +84,7 @@ def to_document(user_id: int, data: PersonData, catalogue: Catalogue, now: datet
         session_plan=data.session_plan,
         sessions_held=data.sessions_held,
         practice=data.practice,
+        safety_plan=data.safety_plan,
     )
     return {key: list(value) if isinstance(value, Iterator) else value for key, value in document}
 
@@ -96,6 +102,7 @@ def members(
     session_plan: SessionPlanRecord | None,
     sessions_held: Iterable[datetime],
     practice: PracticeData = NO_PRACTICE,
+    safety_plan: PlanRecord | None = None,
 ) -> list[tuple[str, Any]]:
     """The document's members in order; the lists as iterators of JSON objects, made one at a
     time as they are read (see :func:`write`)."""
@@ -112,6 +119,7 @@ def members(
         ("session_plan", plan_object(session_plan) if session_plan else None),
         ("sessions_held", (held_object(h) for h in sessions_held)),
         (practice_json.KEY, practice_json.document(practice)),
+        (safety_plan_export.KEY, safety_plan_export.to_object(safety_plan)),
     ]
 
 
@@ -270,16 +278,16 @@ def from_document(document: object) -> tuple[int, PersonData]:
     if version not in READS or isinstance(version, bool):
         if not isinstance(version, int | float | None):  # never shown: it could be anything
             raise ExportFormatError(
-                f"export format version is not a number (this Between reads 1 to {VERSION})"
+                f"export format version is not a number (this Between reads {_READS_TEXT})"
             )
         raise ExportFormatError(
-            f"export format version {version!r} is not one this Between reads (it reads 1 to {VERSION})"
+            f"export format version {version!r} is not one this Between reads (it reads {_READS_TEXT})"
         )
     top = _Object(document, "")
     top.only(
         "format", "version", "exported_at", "user_id", "person", "reminders", "deliveries",
         "entries", "moods", "session_plan", "sessions_held",
-        *((practice_json.KEY,) if version >= 2 else ()),
+        *(ADDED_IN_VERSION_2 if version >= 2 else ()),
     )  # fmt: skip
     top.instant("exported_at")
     user_id = top.integer("user_id")
@@ -402,6 +410,7 @@ def from_document(document: object) -> tuple[int, PersonData]:
         session_plan=plan,
         sessions_held=tuple(held),
         practice=practice_json.read(top, delivery_refs),
+        safety_plan=safety_plan_export.from_object(top) if version >= 2 else None,
     )
 
 

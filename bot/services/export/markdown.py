@@ -18,6 +18,7 @@ from bot.errors import BadInput
 from bot.prompts import Catalogue
 from bot.render import Renderer
 from bot.services.export import practice as practice_file
+from bot.services.export import safety_plan as safety_plan_export
 from bot.services.export.json_format import exported_prompt
 from bot.store.export import (
     DeliveryRecord,
@@ -29,6 +30,7 @@ from bot.store.export import (
     SessionPlanRecord,
 )
 from bot.store.practice_export import PracticeData
+from bot.store.safety_plan import PlanRecord
 from bot.timezones import zone_from_name
 
 TEMPLATE = "export.md.j2"
@@ -42,6 +44,7 @@ def render_markdown(renderer: Renderer, data: PersonData, catalogue: Catalogue, 
         now,
         reminders=data.reminders,
         session_plan=data.session_plan,
+        safety_plan=data.safety_plan,
         unsent=sum(d.sent_at is None for d in data.deliveries),
         # Only questions that reached the person, by when; the JSON file lists the others too.
         items=lambda: (
@@ -93,6 +96,7 @@ def markdown_context(
     session_plan: SessionPlanRecord | None,
     unsent: int,
     items: Items,
+    safety_plan: PlanRecord | None = None,
 ) -> dict[str, Any]:
     """What export.md.j2 is rendered with. ``items`` gives the questions that reached the person
     (by when they were sent), the entries, the moods and the sessions held, each in time order,
@@ -111,6 +115,7 @@ def markdown_context(
         "unsent": unsent,
         "zone_info": zone,
         "practised": [],  # "What I practised" (bot/services/export/practice.py), set by the caller
+        "safety_plan": safety_plan_export.markdown(safety_plan),
     }
 
 
