@@ -29,6 +29,7 @@ from bot.handlers import (
     reminders,
     sessions,
     settings,
+    wellbeing,
 )
 from bot.handlers.errors import on_error
 from bot.i18n import available
@@ -59,6 +60,7 @@ JOURNEYS = (
     prompt,  # /prompt, Later / Another question / Skip
     answering,  # messages, edits, /bring
     mood,  # /mood and the scale
+    wellbeing,  # /wellbeing, the WHO-5 check-in and its offer
     sessions,  # /session
     recap,  # /recap and its files
     data_rights,  # /export, /delete

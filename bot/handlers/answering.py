@@ -14,7 +14,7 @@ from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 
 from bot.context import BetweenContext
 from bot.errors import BadInput
-from bot.handlers import onboarding, pause, reminders, sessions
+from bot.handlers import onboarding, pause, reminders, sessions, wellbeing
 from bot.handlers.common import AnyApplication, button, command, language, user_id
 from bot.handlers.safety import send_crisis_resources, suggests_crisis
 from bot.services import conversation, journal
@@ -337,4 +337,5 @@ ASKS: dict[Ask, Callable[[Update, BetweenContext], Awaitable[None]]] = {
     Ask.PAUSE_DATE: pause.pause_date_answer,
     Ask.SESSION_TIME: sessions.time_answer,
     Ask.BRING: bring_answer,
+    Ask.WELLBEING: wellbeing.typed_answer,
 }

@@ -43,6 +43,7 @@ class Ask(StrEnum):
     PAUSE_DATE = "pause_date"
     SESSION_TIME = "session_time"
     BRING = "bring"  # after /bring alone: the item to bring (any length)
+    WELLBEING = "wellbeing"  # a WHO-5 answer (about: which check-in, answers so far)
 
 
 async def pending_ask(
@@ -71,7 +72,8 @@ async def ask_in(
 ) -> None:
     """Wait for a reply, inside the caller's transaction; ``about`` names which thing it is for
     when an ask has several (kept in the state, read back with :func:`ask_about`)."""
-    await conversations.put(conn, user_id, what.value, opened_at=now, expires_at=now + ASK_WINDOW, about=about)
+    expires_at = now + ASK_WINDOW
+    await conversations.put(conn, user_id, what.value, opened_at=now, expires_at=expires_at, about=about)
 
 
 async def ask_about(db: Database, user_id: int, what: Ask) -> str | None:

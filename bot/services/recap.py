@@ -29,11 +29,13 @@ from bot.prompts import Catalogue
 from bot.render import TELEGRAM_LIMIT, Renderer
 from bot.schedule import start_of_day
 from bot.services import sessions as session_rules
+from bot.services import wellbeing as wellbeing_rules
 from bot.store import people, sessions
 from bot.store import recap as store
 from bot.store.db import Database
 from bot.store.entries import Entry
 from bot.store.moods import Mood
+from bot.store.wellbeing import Score
 from bot.timezones import zone_from_name
 
 DEFAULT_WINDOW = timedelta(days=7)
@@ -108,6 +110,8 @@ class Recap:
     next_session: datetime | None = None
     next_repeat: int = 0
     omitted: frozenset[int] = field(default_factory=frozenset)
+    # WHO-5 scores in the window and the months before it (services/wellbeing.py), oldest first.
+    wellbeing: tuple[Score, ...] = ()
 
     def items(self) -> list[Item]:
         """Every item in reading order: flagged, then each section, then notes."""
@@ -116,7 +120,13 @@ class Recap:
     @property
     def empty(self) -> bool:
         """Nothing written, flagged or logged: the recap is one warm line, not an empty page."""
-        return not self.flagged and not self.sections and not self.notes and not self.moods
+        return (
+            not self.flagged
+            and not self.sections
+            and not self.notes
+            and not self.moods
+            and not any(s.taken_at >= self.window.start for s in self.wellbeing)
+        )
 
     def without(self, keys: Iterable[int]) -> Recap:
         """The same recap with some items left out (for a file the person trims)."""
@@ -136,6 +146,7 @@ class Recap:
             next_session=self.next_session,
             next_repeat=self.next_repeat,
             omitted=self.omitted | drop,
+            wellbeing=self.wellbeing,
         )
 
 
@@ -249,6 +260,7 @@ async def gather(
         moods=tuple(moods),
         next_session=plan.next_at if plan and plan.next_at > window.end else None,
         next_repeat=plan.repeat_days if plan else 0,
+        wellbeing=tuple(await wellbeing_rules.for_recap(conn, user_id, window.start, window.end)),
     )
 
 
@@ -369,6 +381,7 @@ def view(recap: Recap, *, text: Any = None) -> dict[str, Any]:
         "sections": sections,
         "notes": notes,
         "mood": mood,
+        "wellbeing": wellbeing_rules.recap_view(list(recap.wellbeing), window.start),
         "days_reflected": len(days),
         "empty": recap.empty,
         "left_out": len(recap.omitted),

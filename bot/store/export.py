@@ -12,7 +12,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,11 +22,13 @@ from bot.store import inbox
 from bot.store.codec import instant_to_db
 from bot.store.db import fetch_all, fetch_one
 from bot.store.reminders import NEVER, days_to_mask, mask_to_days
+from bot.store.wellbeing import WellbeingData, export_data, snapshot_data
 
 # Tables with a row per person (or per person and thing) that /delete must erase and /export must
 # carry. Each references people (user_id) with ON DELETE CASCADE.
 PERSONAL_TABLES = (
     "reminders", "deliveries", "entries", "moods", "session_plans", "sessions_held", "conversations",
+    "wellbeing_scores", "wellbeing_offers",
 )  # fmt: skip
 
 
@@ -102,11 +104,12 @@ class PersonData:
     moods: tuple[MoodRecord, ...] = ()
     session_plan: SessionPlanRecord | None = None
     sessions_held: tuple[datetime, ...] = ()
+    wellbeing: WellbeingData = field(default_factory=WellbeingData)  # WHO-5 (store/wellbeing.py)
 
     @property
     def empty(self) -> bool:
         """True when nothing but the person's own row exists (nothing written, nothing planned)."""
-        return not (
+        return self.wellbeing.empty and not (
             self.reminders
             or self.deliveries
             or self.entries
@@ -245,6 +248,7 @@ async def load(conn: aiosqlite.Connection, user_id: int) -> PersonData | None:
         moods=tuple(map(_mood, await _rows(conn, _MOODS, user_id))),
         session_plan=_plan(plans[0]) if plans else None,
         sessions_held=tuple(_at(h["happened_at"]) for h in await _rows(conn, _HELD, user_id)),
+        wellbeing=await export_data(conn, user_id),
     )
 
 
@@ -274,7 +278,10 @@ class Snapshot:
 
     def empty(self) -> bool:
         """Nothing but the person's own row (see PersonData.empty)."""
-        tables = ("reminders", "deliveries", "entries", "moods", "session_plans", "sessions_held")
+        tables = (
+            "reminders", "deliveries", "entries", "moods", "session_plans", "sessions_held",
+            "wellbeing_scores", "wellbeing_offers",
+        )  # fmt: skip
         found = " OR ".join(f"EXISTS (SELECT 1 FROM {table} WHERE user_id = :id)" for table in tables)
         row = self._first(f"SELECT {found}")
         return row is None or not row[0]
@@ -310,6 +317,9 @@ class Snapshot:
 
     def sessions_held(self) -> Iterator[datetime]:
         return (_at(row["happened_at"]) for row in self._each(_HELD))
+
+    def wellbeing(self) -> WellbeingData:
+        return snapshot_data(self._conn, self._id["id"])
 
 
 @contextmanager

@@ -53,6 +53,12 @@ class Action(StrEnum):
     DELETE_CANCEL = "delx"
     # The language Between speaks (bot/handlers/language.py).
     LANGUAGE = "lang"
+    # The WHO-5 check-in (bot/handlers/wellbeing.py): an answer, Start / Not now under an offer,
+    # and Bring to session under a result.
+    WELLBEING = "wb"
+    WELLBEING_START = "wbgo"
+    WELLBEING_NOT_NOW = "wbno"
+    WELLBEING_BRING = "wbbr"
 
 
 _BY_CODE = {action.value: action for action in Action}

@@ -163,6 +163,7 @@ def _markdown(out: Write, renderer: Renderer, snap: Snapshot, catalogue: Catalog
         session_plan=snap.session_plan(),
         unsent=snap.unsent(),
         items=lambda: (snap.deliveries(sent_only=True), snap.entries(), snap.moods(), snap.sessions_held()),
+        wellbeing=snap.wellbeing(),
     )
     write_markdown(out, renderer, context)
 
@@ -181,6 +182,7 @@ def _json(out: Write, snap: Snapshot, user_id: int, catalogue: Catalogue, now: d
         moods=snap.moods(),
         session_plan=snap.session_plan(),
         sessions_held=snap.sessions_held(),
+        wellbeing=snap.wellbeing(),
     )
     write(out, document)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.errors import BadInput
 from bot.prompts import Catalogue
+from bot.services.export import wellbeing as wellbeing_export
 from bot.store.export import (
     DeliveryRecord,
     EntryRecord,
@@ -25,10 +26,13 @@ from bot.store.export import (
     ReminderRecord,
     SessionPlanRecord,
 )
+from bot.store.wellbeing import WellbeingData
 from bot.timezones import zone_from_name
 
 FORMAT = "between-export"
-VERSION = 1
+VERSION = 2
+# The versions `between import` reads: 1 (before the WHO-5 check-in) and this one.
+READS = (1, 2)
 
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ENTRY_KINDS = frozenset({"text", "voice", "photo", "sticker", "document", "video", "audio", "bring"})
@@ -73,6 +77,7 @@ def to_document(user_id: int, data: PersonData, catalogue: Catalogue, now: datet
         moods=data.moods,
         session_plan=data.session_plan,
         sessions_held=data.sessions_held,
+        wellbeing=data.wellbeing,
     )
     return {key: list(value) if isinstance(value, Iterator) else value for key, value in document}
 
@@ -89,6 +94,7 @@ def members(
     moods: Iterable[MoodRecord],
     session_plan: SessionPlanRecord | None,
     sessions_held: Iterable[datetime],
+    wellbeing: WellbeingData | None = None,
 ) -> list[tuple[str, Any]]:
     """The document's members in order; the lists as iterators of JSON objects, made one at a
     time as they are read (see :func:`write`)."""
@@ -104,6 +110,7 @@ def members(
         ("moods", (mood_object(m) for m in moods)),
         ("session_plan", plan_object(session_plan) if session_plan else None),
         ("sessions_held", (held_object(h) for h in sessions_held)),
+        (wellbeing_export.KEY, wellbeing_export.to_json(wellbeing or WellbeingData())),
     ]
 
 
@@ -259,16 +266,18 @@ def from_document(document: object) -> tuple[int, PersonData]:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ExportFormatError(f'this is not a Between export (no "format": "{FORMAT}")')
     version = document.get("version")
-    if version != VERSION or isinstance(version, bool):
+    reads = " and ".join(map(str, READS))
+    if version not in READS or isinstance(version, bool) or not isinstance(version, int):
         if not isinstance(version, int | float | None):  # never shown: it could be anything
-            raise ExportFormatError(f"export format version is not a number (this Between reads {VERSION})")
+            raise ExportFormatError(f"export format version is not a number (this Between reads {reads})")
         raise ExportFormatError(
-            f"export format version {version!r} is not one this Between reads (it reads {VERSION})"
+            f"export format version {version!r} is not one this Between reads (it reads {reads})"
         )
     top = _Object(document, "")
     top.only(
         "format", "version", "exported_at", "user_id", "person", "reminders", "deliveries",
         "entries", "moods", "session_plan", "sessions_held",
+        *((wellbeing_export.KEY,) if version >= 2 else ()),
     )  # fmt: skip
     top.instant("exported_at")
     user_id = top.integer("user_id")
@@ -390,6 +399,7 @@ def from_document(document: object) -> tuple[int, PersonData]:
         moods=tuple(moods),
         session_plan=plan,
         sessions_held=tuple(held),
+        wellbeing=wellbeing_export.from_json(top, version),
     )
 
 

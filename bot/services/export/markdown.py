@@ -17,6 +17,7 @@ from typing import Any
 from bot.errors import BadInput
 from bot.prompts import Catalogue
 from bot.render import Renderer
+from bot.services.export import wellbeing as wellbeing_export
 from bot.services.export.json_format import exported_prompt
 from bot.store.export import (
     DeliveryRecord,
@@ -27,6 +28,7 @@ from bot.store.export import (
     ReminderRecord,
     SessionPlanRecord,
 )
+from bot.store.wellbeing import WellbeingData
 from bot.timezones import zone_from_name
 
 TEMPLATE = "export.md.j2"
@@ -48,6 +50,7 @@ def render_markdown(renderer: Renderer, data: PersonData, catalogue: Catalogue, 
             data.moods,
             data.sessions_held,
         ),
+        wellbeing=data.wellbeing,
     )
     return renderer.render(TEMPLATE, **context)
 
@@ -84,6 +87,7 @@ def markdown_context(
     session_plan: SessionPlanRecord | None,
     unsent: int,
     items: Items,
+    wellbeing: WellbeingData | None = None,
 ) -> dict[str, Any]:
     """What export.md.j2 is rendered with. ``items`` gives the questions that reached the person
     (by when they were sent), the entries, the moods and the sessions held, each in time order,
@@ -100,6 +104,7 @@ def markdown_context(
         "plan": {"next": _local(plan.next_at, zone), "repeat_days": plan.repeat_days} if plan else None,
         "days": days,  # made as the template reads them
         "unsent": unsent,
+        "wellbeing": wellbeing_export.markdown_view(wellbeing or WellbeingData(), zone, _local),
     }
 
 
