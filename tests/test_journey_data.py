@@ -59,7 +59,7 @@ async def test_export_sends_a_file_to_read_and_a_file_to_move(harness):
     assert sorted(files) == ["between-export-2026-11-24.json", "between-export-2026-11-24.md"]
 
     document = json.loads(files["between-export-2026-11-24.json"])
-    assert (document["format"], document["version"], document["user_id"]) == ("between-export", 1, 1001)
+    assert (document["format"], document["version"], document["user_id"]) == ("between-export", 2, 1001)
     assert document["person"]["zone"] == "Europe/Berlin"
     assert document["reminders"] == [
         {

@@ -15,6 +15,7 @@ bringing to the next session, and nothing else (no crisis resources, no labels).
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -74,7 +75,9 @@ class Stale(Enum):
 
 
 def _run_id(now: datetime) -> str:
-    return format(int(now.timestamp() * 1000), "x")
+    """A new check-in's name: when it started, and a few random digits (two started in the same
+    instant are still two)."""
+    return format(int(now.timestamp() * 1000), "x") + secrets.token_hex(3)
 
 
 def _about(run: str, answers: str) -> str:

@@ -23,6 +23,7 @@ from bot.store.codec import instant_to_db
 from bot.store.db import fetch_all, fetch_one
 from bot.store.reminders import NEVER, days_to_mask, mask_to_days
 from bot.store.wellbeing import WellbeingData, export_data, snapshot_data
+from bot.store.wellbeing import insert as insert_wellbeing
 
 # Tables with a row per person (or per person and thing) that /delete must erase and /export must
 # carry. Each references people (user_id) with ON DELETE CASCADE.
@@ -442,6 +443,7 @@ async def insert(conn: aiosqlite.Connection, user_id: int, data: PersonData, now
         "INSERT INTO sessions_held (user_id, happened_at) VALUES (?, ?)",
         [(user_id, instant_to_db(held)) for held in data.sessions_held],
     )
+    await insert_wellbeing(conn, user_id, data.wellbeing)
 
 
 async def counts(conn: aiosqlite.Connection, user_id: int) -> Counts | None:

@@ -14,7 +14,6 @@ from bot.render import Renderer
 from bot.services.export.files import prepare, read_part
 from bot.services.reminders import rearm
 from bot.store import export as store
-from bot.store import wellbeing as wellbeing_store
 from bot.store.db import Database
 from bot.store.export import PersonData
 
@@ -74,5 +73,4 @@ async def import_person(db: Database, user_id: int, data: PersonData, now: datet
         if await store.exists(conn, user_id):
             raise AlreadyHasData(user_id)
         await store.insert(conn, user_id, data, now)
-        await wellbeing_store.insert(conn, user_id, data.wellbeing)
         await rearm(conn, user_id, now)
