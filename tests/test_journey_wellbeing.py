@@ -4,6 +4,7 @@ only when all five are answered, the opt-in offer at the reminder time, the reca
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -251,17 +252,29 @@ async def test_offered_the_day_before_a_session_when_that_is_turned_on(harness):
     assert offer.date == int((EVENING + timedelta(days=2)).timestamp())
 
 
+def _file_holds(db_path: Path, needle: bytes) -> bool:
+    for path in (db_path, db_path.with_name(db_path.name + "-wal")):
+        if path.exists() and needle in path.read_bytes():
+            return True
+    return False
+
+
 async def test_delete_leaves_no_score(harness):
     alex = await onboarded(harness)
-    await check_in(alex, *["Some of the time"] * 5)
+    (result,) = await check_in(alex, *["Some of the time"] * 5)
+    await alex.presses(result, "📌 Bring to session")  # 20: kept as an item to bring, too
     (settings,) = await alex.says("/settings")
     await alex.presses(settings, "Wellbeing every 2 weeks: off")
     assert await count(harness, "wellbeing_scores") == 1 and await count(harness, "wellbeing_offers") == 1
+    async with harness.runtime.db.read() as conn:
+        ((run,),) = await conn.execute_fetchall("SELECT run FROM wellbeing_scores")
+    db_path = Path(harness.runtime.db.path)
+    needles = (run.encode(), b"Wellbeing check-in: 20 out of 100")
+    assert all([await asyncio.to_thread(_file_holds, db_path, n) for n in needles])
     ask = await confirmation(alex)
     await alex.presses(ask, "Yes, erase everything")
     assert await count(harness, "wellbeing_scores") == 0 and await count(harness, "wellbeing_offers") == 0
-    data = Path(harness.runtime.db.path).read_bytes()
-    assert b"11111" not in data  # the answers, as stored
+    assert not any([await asyncio.to_thread(_file_holds, db_path, n) for n in needles])
 
 
 async def test_the_check_in_in_german(harness):
