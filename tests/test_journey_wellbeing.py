@@ -272,6 +272,7 @@ async def test_delete_leaves_no_score(harness):
     needles = (run.encode(), b"Wellbeing check-in: 20 out of 100")
     assert all([await asyncio.to_thread(_file_holds, db_path, n) for n in needles])
     ask = await confirmation(alex)
+    assert "your wellbeing check-ins (1) and whether they are offered" in ask.visible
     await alex.presses(ask, "Yes, erase everything")
     assert await count(harness, "wellbeing_scores") == 0 and await count(harness, "wellbeing_offers") == 0
     assert not any([await asyncio.to_thread(_file_holds, db_path, n) for n in needles])

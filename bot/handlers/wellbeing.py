@@ -17,6 +17,7 @@ from bot.store.entries import NewEntry
 from bot.views.buttons import Action, Press
 from bot.views.replies import drop_buttons, reply
 from bot.views.wellbeing import bring_text, item_message, item_text, result_message
+from bot.who5 import ANSWERS
 
 
 def add_handlers(app: AnyApplication) -> None:
@@ -52,9 +53,10 @@ async def not_now_button(update: Update, context: BetweenContext, query: Callbac
 async def answer_button(update: Update, context: BetweenContext, query: CallbackQuery, press: Press) -> None:
     """One of the six answers under an item (data: run, item, value)."""
     index, value = press.number(1), press.number(2)
-    if len(press.args) != 3 or index is None or value is None:
+    if len(press.args) != 3 or index is None or value not in ANSWERS:
         await query.answer(context.renderer.line("button_stale"))
         return
+    assert value is not None
     outcome = await service.answer(
         context.db, press.owner, Step(press.args[0], index), value, context.clock.now()
     )

@@ -130,6 +130,7 @@ class Counts:
     deliveries: int
     sessions: int  # sessions held, plus a planned one
     admitted: bool
+    wellbeing: int = 0  # WHO-5 check-ins
 
 
 def _at(text: str) -> datetime:
@@ -456,7 +457,8 @@ async def counts(conn: aiosqlite.Connection, user_id: int) -> Counts | None:
         " (SELECT count(*) FROM reminders WHERE user_id = :id) AS reminders,"
         " (SELECT count(*) FROM deliveries WHERE user_id = :id) AS deliveries,"
         " (SELECT count(*) FROM sessions_held WHERE user_id = :id)"
-        "   + (SELECT count(*) FROM session_plans WHERE user_id = :id) AS sessions"
+        "   + (SELECT count(*) FROM session_plans WHERE user_id = :id) AS sessions,"
+        " (SELECT count(*) FROM wellbeing_scores WHERE user_id = :id) AS wellbeing"
         " FROM people WHERE user_id = :id",
         {"id": user_id},
     )
@@ -469,6 +471,7 @@ async def counts(conn: aiosqlite.Connection, user_id: int) -> Counts | None:
         deliveries=row["deliveries"],
         sessions=row["sessions"],
         admitted=bool(row["admitted"]),
+        wellbeing=row["wellbeing"],
     )
 
 

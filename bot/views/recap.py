@@ -16,6 +16,7 @@ from bot.render import Renderer
 from bot.services import recap as service
 from bot.services.recap import Recap, Window
 from bot.views.buttons import Action, instant_code, instant_from_code, keyboard, pack, unpack
+from bot.who5 import percentage
 
 # Telegram allows 100 buttons under a message; one row is kept for "Make the files".
 MAX_TOGGLES = 96
@@ -98,7 +99,7 @@ async def _send_wellbeing_chart(bot: Bot, chat_id: int, renderer: Renderer, resu
     is installed and there are at least two. An extra, like the mood picture."""
     if len(result.wellbeing) < 2 or not chart_available():
         return None
-    points = [(score.taken_at, score.raw * 4) for score in result.wellbeing]
+    points = [(score.taken_at, percentage(score.raw)) for score in result.wellbeing]
     start, end = points[0][0], result.window.end
     try:
         png = await asyncio.to_thread(
