@@ -9,6 +9,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.mood_chart import chart_available
 from tests.test_journey_data import confirmation, count, files_of
 from tests.test_journey_reminders import onboarded, prompts_in
 
@@ -174,6 +175,14 @@ async def test_a_drop_of_ten_points_suggests_bringing_it_and_a_smaller_one_does_
     # Above 50, but 12 below the one before.
     assert "56 out of 100" in fall.visible and "The one before was 68." in fall.visible
     assert [label for label, _ in fall.buttons] == ["📌 Bring to session"]
+
+    # The recap: the trend as text, and (with matplotlib) as a picture after it.
+    replies = await alex.says("/recap")
+    text = "\n".join(m.visible for m in replies if m.kind == "text")
+    assert "Latest score: 56 out of 100. The one before: 68." in text
+    assert "In this stretch: 80 → 72 → 68 → 56 (4 check-ins)." in text
+    if chart_available():
+        assert replies[-1].kind == "photo" and "0 to 100" in replies[-1].visible
 
 
 def offers_in(person):
