@@ -31,6 +31,7 @@ from bot.handlers import (
     safety_plan,
     sessions,
     settings,
+    wellbeing,
 )
 from bot.handlers.errors import on_error
 from bot.i18n import available
@@ -61,6 +62,7 @@ JOURNEYS = (
     prompt,  # /prompt, Later / Another question / Skip
     answering,  # messages, edits, /bring
     mood,  # /mood and the scale
+    wellbeing,  # /wellbeing, the WHO-5 check-in and its offer
     sessions,  # /session
     practice,  # /practice, /experiment, "Didn't get to it"
     recap,  # /recap and its files

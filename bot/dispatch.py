@@ -38,7 +38,7 @@ from bot.config import Settings
 from bot.prompts import Catalogue, Situation
 from bot.render import Renderer
 from bot.schedule import next_due
-from bot.services import practice
+from bot.services import practice, wellbeing
 from bot.services import recap as recap_service
 from bot.services import sessions as session_rules
 from bot.services.access import may_use
@@ -51,6 +51,7 @@ from bot.store.people import Person
 from bot.timezones import zone_from_name
 from bot.views.practice import question_message
 from bot.views.recap import send_recap
+from bot.views.wellbeing import offer_message
 
 log = logging.getLogger(__name__)
 
@@ -352,6 +353,27 @@ class Dispatcher:
         await mark_sent(self.db, delivery.user_id, delivery.id, message.message_id, self.clock.now())
         report.sent += 1
         report.delivery_ids.append(delivery.id)
+        if delivery.kind == "prompt":  # at the person's reminder time, not a snooze coming back
+            await self._offer_wellbeing(user_id, renderer, now)
+
+    async def _offer_wellbeing(self, user_id: int, renderer: Renderer, now: datetime) -> None:
+        """After a reminder's prompt, the WHO-5 check-in for someone who turned its offer on
+        (services/wellbeing.py claims it, at most once per stretch, never while paused)."""
+        async with self.db.transaction() as conn:
+            offer = await wellbeing.claim_offer(conn, user_id, now)
+        if offer is None:
+            return
+        text, markup = offer_message(renderer, user_id)
+        try:
+            await self.application.bot.send_message(user_id, text, parse_mode="HTML", reply_markup=markup)
+        except (Forbidden, BadRequest) as error:
+            log.info("wellbeing offer not sent: %s", type(error).__name__)
+        except (NetworkError, RetryAfter) as error:
+            # A passing fault: the offer is put back, so a later reminder may carry it.
+            log.info("wellbeing offer delayed: %s", type(error).__name__)
+            await wellbeing.offer_not_sent(self.db, offer)
+        except TelegramError as error:
+            log.info("wellbeing offer not sent: %s", type(error).__name__)
 
     async def _sessions(self, now: datetime, report: TickReport) -> None:
         """Sessions whose time came are held (the next prompt asks what to practise); recaps due

@@ -137,3 +137,63 @@ def _date_label(zone: tzinfo, show_year: bool, language: str) -> Any:
         return format_day(local, pattern, language)
 
     return label
+
+
+def wellbeing_chart_png(
+    points: Sequence[tuple[datetime, int]],
+    zone: tzinfo,
+    *,
+    start: datetime,
+    end: datetime,
+    language: str = SOURCE_LANGUAGE,
+) -> bytes:
+    """WHO-5 scores (0 to 100) over ``[start, end]`` as an 800×400 PNG, in the mood picture's
+    quiet style: a line through the check-ins, a faint guide every 25 points and no colours that
+    say good or bad (it is something to talk about, not a verdict). Same input, same bytes.
+    Raises ``ImportError`` without matplotlib and ``ValueError`` for a score outside 0 to 100.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.dates import AutoDateLocator, date2num
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    for _, score in points:
+        if not 0 <= score <= 100:
+            raise ValueError(f"wellbeing score out of range: {score}")
+    if end <= start:
+        start, end = start - timedelta(hours=12), end + timedelta(hours=12)
+    figure = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI, facecolor=_PAPER)
+    FigureCanvasAgg(figure)
+    figure.subplots_adjust(left=0.08, right=0.96, top=0.93, bottom=0.13)
+    axes = figure.add_subplot()
+    axes.set_facecolor(_PAPER)
+    for level in range(0, 101, 25):
+        axes.axhline(level, color=_GUIDE, linewidth=1, zorder=0)
+    if points:
+        axes.plot(
+            [date2num(instant) for instant, _ in points],
+            [score for _, score in points],
+            color=_LINE,
+            linewidth=2,
+            marker="o",
+            markersize=5,
+            markerfacecolor=_PAPER,
+            markeredgecolor=_LINE,
+            markeredgewidth=1.5,
+            clip_on=False,
+            zorder=2,
+        )
+    axes.set_ylim(-4, 104)
+    axes.set_yticks([0, 25, 50, 75, 100])
+    axes.set_xlim(date2num(start), date2num(end))
+    axes.xaxis.set_major_locator(AutoDateLocator(tz=zone, minticks=3, maxticks=7))
+    show_year = start.astimezone(zone).year != end.astimezone(zone).year
+    axes.xaxis.set_major_formatter(FuncFormatter(_date_label(zone, show_year, language)))
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    for side in ("left", "bottom"):
+        axes.spines[side].set_color(_FRAME)
+    axes.tick_params(colors=_FRAME, labelcolor=_TEXT, labelsize=10, length=4)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=DPI, facecolor=_PAPER, metadata={"Software": None})
+    return buffer.getvalue()

@@ -33,6 +33,7 @@ from bot.store.export import (
     SessionPlanRecord,
 )
 from bot.store.migrate import migrate
+from bot.store.wellbeing import Offers, Score, WellbeingData
 from bot.timezones import zone_from_name
 
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
@@ -100,6 +101,10 @@ RICH = PersonData(
     moods=(MoodRecord(2, at(21, 15, 5)), MoodRecord(5, at(25, 6))),
     session_plan=SessionPlanRecord(at(27, 12), "17:45", 7, at(26, 12)),
     sessions_held=(at(20, 12), at(27, 12)),
+    wellbeing=WellbeingData(
+        Offers(every_two_weeks=True, before_session=False, offered_at=at(21, 14)),
+        (Score((4, 4, 4, 4, 4), at(21, 15)), Score((0, 1, 2, 3, 5), at(25, 6, 30))),
+    ),
 )
 
 
@@ -142,6 +147,9 @@ KNOWN_SCHEMA = {
     "moods": {"id", "user_id", "score", "logged_at", "chat_id", "message_id"},
     "session_plans": {"user_id", "next_at", "local_time", "repeat_days", "recap_due", "updated_at"},
     "sessions_held": {"id", "user_id", "happened_at"},
+    # WHO-5 check-ins; run names a check-in while it is taken (a replay stores it once): not exported.
+    "wellbeing_scores": {"id", "user_id", "run", "answers", "raw", "taken_at"},
+    "wellbeing_offers": {"user_id", "every_two_weeks", "before_session", "offered_at"},
     # What Between waits for from the person right now: not exported (a moved database starts
     # waiting for nothing); erased with them.
     "conversations": {"user_id", "waiting_for", "about", "delivery_id", "opened_at", "expires_at",

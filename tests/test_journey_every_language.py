@@ -31,6 +31,11 @@ async def walk(harness, user_id: int, language: str) -> list[str]:
     await says("a first thought about the day")
     await says("a second message, the same answer")
     await press(prompt, 2)  # Skip
+    (item,) = await says("/wellbeing")
+    for _ in range(5):  # "Most of the time", second from the top, five times
+        new = await person.presses(item, item.buttons[1][0])
+        seen.extend(m.visible for m in new)
+        item = new[-1]
     for step in ("/mood", "/mood 4", "/pause 3d", "/resume", "/session tue 17:00 weekly",
                  "/session", "/bring how to say no", "/recap 7d", "/help", "/settings",
                  "/timezone Mars/Olympus", "I want to die", "/sigh", "/export", "/delete"):  # fmt: skip

@@ -14,7 +14,7 @@ from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 
 from bot.context import BetweenContext
 from bot.errors import BadInput
-from bot.handlers import onboarding, pause, practice, reminders, safety_plan, sessions
+from bot.handlers import onboarding, pause, practice, reminders, safety_plan, sessions, wellbeing
 from bot.handlers.common import AnyApplication, button, command, language, user_id
 from bot.handlers.safety import send_crisis_resources, suggests_crisis
 from bot.services import conversation, journal
@@ -368,6 +368,7 @@ ASKS: dict[Ask, Callable[[Update, BetweenContext], Awaitable[None]]] = {
     Ask.EXPERIMENT_SURE: practice.experiment_answer,
     Ask.EXPERIMENT_LEARNED: practice.experiment_answer,
     Ask.SAFETY_PLAN: safety_plan.step_answer,
+    Ask.WELLBEING: wellbeing.typed_answer,
 }
 # Replies that may be any length (what to bring, a safety plan step).
 # Asks whose reply keeps crisis words as the reply and answers them with the crisis resources

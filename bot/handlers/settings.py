@@ -9,6 +9,7 @@ from bot.handlers import language as language_journey
 from bot.handlers import onboarding, pause, reminders
 from bot.handlers.common import AnyApplication, button, command, language, user_id
 from bot.services import onboarding as service
+from bot.services import wellbeing
 from bot.views.buttons import Action, Press
 from bot.views.replies import reply
 from bot.views.settings import settings_message
@@ -24,7 +25,8 @@ async def settings_command(update: Update, context: BetweenContext) -> None:
     """Zone, language, reminders, pause and the mood setting, with buttons to change them."""
     now = context.clock.now()
     person, items = await service.settings(context.db, user_id(update), language(update), now)
-    await reply(update, *settings_message(context.renderer, person, items, now))
+    offers = await wellbeing.offers(context.db, person.user_id)
+    await reply(update, *settings_message(context.renderer, person, items, now, wellbeing=offers))
 
 
 async def settings_button(
@@ -46,4 +48,8 @@ async def settings_button(
         await language_journey.language_command(update, context)
     elif choice == "mood":
         await service.toggle_mood_with_prompts(context.db, press.owner, language(update), context.clock.now())
+        await settings_command(update, context)
+    elif choice in ("wb", "wbs"):
+        which = "every" if choice == "wb" else "session"
+        await wellbeing.toggle(context.db, press.owner, which, language(update), context.clock.now())
         await settings_command(update, context)

@@ -50,6 +50,7 @@ class Ask(StrEnum):
     EXPERIMENT_SURE = "experiment_sure"  # how sure they are, 0-100%
     EXPERIMENT_LEARNED = "experiment_learned"  # after "what happened": what they learned
     SAFETY_PLAN = "safety_plan"  # a step of the safety plan (about: which, services/safety_plan.py)
+    WELLBEING = "wellbeing"  # a WHO-5 answer (about: which check-in, answers so far)
 
 
 # Replies that may be as long as they need to be: words the person means to keep, not a setting.

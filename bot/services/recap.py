@@ -30,11 +30,13 @@ from bot.render import TELEGRAM_LIMIT, Renderer
 from bot.schedule import start_of_day
 from bot.services import practice_recap
 from bot.services import sessions as session_rules
+from bot.services import wellbeing as wellbeing_rules
 from bot.store import people, sessions
 from bot.store import recap as store
 from bot.store.db import Database
 from bot.store.entries import Entry
 from bot.store.moods import Mood
+from bot.store.wellbeing import Score
 from bot.timezones import zone_from_name
 
 DEFAULT_WINDOW = timedelta(days=7)
@@ -110,6 +112,8 @@ class Recap:
     next_repeat: int = 0
     omitted: frozenset[int] = field(default_factory=frozenset)
     practised: tuple[practice_recap.PractisedItem, ...] = ()  # "What I practised"
+    # WHO-5 scores in the window and the months before it (services/wellbeing.py), oldest first.
+    wellbeing: tuple[Score, ...] = ()
 
     def items(self) -> list[Item]:
         """Every item in reading order: flagged, then each section, then notes."""
@@ -119,7 +123,7 @@ class Recap:
     def empty(self) -> bool:
         """Nothing written, flagged or logged: the recap is one warm line, not an empty page."""
         shown = (self.flagged, self.sections, self.notes, self.moods, self.practised)
-        return not any(shown)
+        return not any(shown) and not any(s.taken_at >= self.window.start for s in self.wellbeing)
 
     def without(self, keys: Iterable[int]) -> Recap:
         """The same recap with some items left out (for a file the person trims)."""
@@ -140,6 +144,7 @@ class Recap:
             next_repeat=self.next_repeat,
             omitted=self.omitted | drop,
             practised=self.practised,
+            wellbeing=self.wellbeing,
         )
 
 
@@ -256,6 +261,7 @@ async def gather(
         next_session=plan.next_at if plan and plan.next_at > window.end else None,
         next_repeat=plan.repeat_days if plan else 0,
         practised=practised,
+        wellbeing=tuple(await wellbeing_rules.for_recap(conn, user_id, window.start, window.end)),
     )
 
 
@@ -381,6 +387,7 @@ def view(recap: Recap, *, text: Any = None) -> dict[str, Any]:
         "sections": sections,
         "notes": notes,
         "mood": mood,
+        "wellbeing": wellbeing_rules.recap_view(list(recap.wellbeing), window.start),
         "days_reflected": len(days),
         "empty": recap.empty,
         "left_out": len(recap.omitted),

@@ -12,7 +12,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +23,8 @@ from bot.store import safety_plan as safety_plans
 from bot.store.codec import instant_to_db
 from bot.store.db import fetch_all, fetch_one
 from bot.store.reminders import NEVER, days_to_mask, mask_to_days
+from bot.store.wellbeing import WellbeingData, export_data, snapshot_data
+from bot.store.wellbeing import insert as insert_wellbeing
 
 # Tables with a row per person (or per person and thing) that /delete must erase and /export must
 # carry. Each references people (user_id) with ON DELETE CASCADE.
@@ -30,6 +32,7 @@ PERSONAL_TABLES = (
     "reminders", "deliveries", "entries", "moods", "session_plans", "sessions_held", "conversations",
     *practice_export.TABLES,
     "safety_plan_steps", "safety_plan_offers",
+    "wellbeing_scores", "wellbeing_offers",
 )  # fmt: skip
 
 
@@ -107,11 +110,12 @@ class PersonData:
     sessions_held: tuple[datetime, ...] = ()
     practice: practice_export.PracticeData = practice_export.PracticeData()
     safety_plan: safety_plans.PlanRecord | None = None  # export version 2
+    wellbeing: WellbeingData = field(default_factory=WellbeingData)  # WHO-5 (store/wellbeing.py)
 
     @property
     def empty(self) -> bool:
         """True when nothing but the person's own row exists (nothing written, nothing planned)."""
-        return not (
+        return self.wellbeing.empty and not (
             self.practice
             or self.reminders
             or self.deliveries
@@ -133,6 +137,7 @@ class Counts:
     deliveries: int
     sessions: int  # sessions held, plus a planned one
     admitted: bool
+    wellbeing: int = 0  # WHO-5 check-ins
 
 
 def _at(text: str) -> datetime:
@@ -254,6 +259,7 @@ async def load(conn: aiosqlite.Connection, user_id: int) -> PersonData | None:
         sessions_held=tuple(_at(h["happened_at"]) for h in await _rows(conn, _HELD, user_id)),
         practice=await practice_export.load(conn, user_id, delivery_pos),
         safety_plan=await safety_plans.record(conn, user_id),
+        wellbeing=await export_data(conn, user_id),
     )
 
 
@@ -286,6 +292,7 @@ class Snapshot:
         tables = (
             "reminders", "deliveries", "entries", "moods", "session_plans", "sessions_held", "practices",
             "experiments", "safety_plan_steps", "safety_plan_offers",
+            "wellbeing_scores", "wellbeing_offers",
         )  # fmt: skip
         found = " OR ".join(f"EXISTS (SELECT 1 FROM {table} WHERE user_id = :id)" for table in tables)
         row = self._first(f"SELECT {found}")
@@ -325,9 +332,13 @@ class Snapshot:
 
     def practice(self) -> practice_export.PracticeData:
         return practice_export.read(self._each, _positions(self._each(_DELIVERY_IDS)))
+
     def safety_plan(self) -> safety_plans.PlanRecord | None:
         steps = self._each(safety_plans.STEPS_SQL)
         return safety_plans.record_from_rows(steps, self._first(safety_plans.OFFER_SQL))
+
+    def wellbeing(self) -> WellbeingData:
+        return snapshot_data(self._conn, self._id["id"])
 
 
 @contextmanager
@@ -452,6 +463,7 @@ async def insert(conn: aiosqlite.Connection, user_id: int, data: PersonData, now
     )
     await practice_export.insert(conn, user_id, data.practice, delivery_ids)
     await safety_plans.insert_record(conn, user_id, data.safety_plan)
+    await insert_wellbeing(conn, user_id, data.wellbeing)
 
 
 async def counts(conn: aiosqlite.Connection, user_id: int) -> Counts | None:
@@ -464,7 +476,8 @@ async def counts(conn: aiosqlite.Connection, user_id: int) -> Counts | None:
         " (SELECT count(*) FROM reminders WHERE user_id = :id) AS reminders,"
         " (SELECT count(*) FROM deliveries WHERE user_id = :id) AS deliveries,"
         " (SELECT count(*) FROM sessions_held WHERE user_id = :id)"
-        "   + (SELECT count(*) FROM session_plans WHERE user_id = :id) AS sessions"
+        "   + (SELECT count(*) FROM session_plans WHERE user_id = :id) AS sessions,"
+        " (SELECT count(*) FROM wellbeing_scores WHERE user_id = :id) AS wellbeing"
         " FROM people WHERE user_id = :id",
         {"id": user_id},
     )
@@ -477,6 +490,7 @@ async def counts(conn: aiosqlite.Connection, user_id: int) -> Counts | None:
         deliveries=row["deliveries"],
         sessions=row["sessions"],
         admitted=bool(row["admitted"]),
+        wellbeing=row["wellbeing"],
     )
 
 

@@ -68,6 +68,12 @@ class Action(StrEnum):
     SAFETY_PLAN_ERASE_CANCEL = "spxn"
     SAFETY_PLAN_MAKE = "spmk"  # the later offer: make one
     SAFETY_PLAN_NOT_NOW = "spno"
+    # The WHO-5 check-in (bot/handlers/wellbeing.py): an answer, Start / Not now under an offer,
+    # and Bring to session under a result.
+    WELLBEING = "wb"
+    WELLBEING_START = "wbgo"
+    WELLBEING_NOT_NOW = "wbno"
+    WELLBEING_BRING = "wbbr"
 
 
 _BY_CODE = {action.value: action for action in Action}

@@ -11,7 +11,7 @@ from bot.render import Renderer
 # Each name has a description in templates/labels.txt.j2 (cmd_NAME) and, unless it is told
 # about in another command's line, a line in templates/help.j2 (help_NAME).
 MENU = (
-    "start", "help", "prompt", "remind", "pause", "resume", "timezone", "mood",
+    "start", "help", "prompt", "remind", "pause", "resume", "timezone", "mood", "wellbeing",
     "session", "recap", "bring", "practice", "experiment", "safetyplan", "export", "delete", "settings",
     "language",
 )  # fmt: skip

@@ -10,12 +10,13 @@ from datetime import timedelta
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import TelegramError
 
-from bot.mood_chart import chart_available, mood_chart_png
+from bot.mood_chart import chart_available, mood_chart_png, wellbeing_chart_png
 from bot.parsing import MAX_RECAP_DAYS
 from bot.render import Renderer
 from bot.services import recap as service
 from bot.services.recap import Recap, Window
 from bot.views.buttons import Action, instant_code, instant_from_code, keyboard, pack, unpack
+from bot.who5 import percentage
 
 # Telegram allows 100 buttons under a message; one row is kept for "Make the files".
 MAX_TOGGLES = 96
@@ -87,7 +88,31 @@ async def send_recap(bot: Bot, chat_id: int, renderer: Renderer, result: Recap) 
     picture = await _send_mood_chart(bot, chat_id, renderer, result)
     if picture is not None:
         sent.append(picture)
+    picture = await _send_wellbeing_chart(bot, chat_id, renderer, result)
+    if picture is not None:
+        sent.append(picture)
     return sent
+
+
+async def _send_wellbeing_chart(bot: Bot, chat_id: int, renderer: Renderer, result: Recap) -> Message | None:
+    """The WHO-5 scores over the window and the months before it as a picture, when matplotlib
+    is installed and there are at least two. An extra, like the mood picture."""
+    if len(result.wellbeing) < 2 or not chart_available():
+        return None
+    points = [(score.taken_at, percentage(score.raw)) for score in result.wellbeing]
+    start, end = points[0][0], result.window.end
+    try:
+        png = await asyncio.to_thread(
+            wellbeing_chart_png, points, result.zone, start=start, end=end, language=renderer.language
+        )
+        return await bot.send_photo(
+            chat_id, photo=png, caption=renderer.line("wellbeing_chart_caption"), parse_mode="HTML"
+        )
+    except TelegramError as error:
+        log.warning("wellbeing chart not sent: %s", type(error).__name__)
+    except Exception:
+        log.warning("wellbeing chart not drawn", exc_info=True)
+    return None
 
 
 async def _send_mood_chart(bot: Bot, chat_id: int, renderer: Renderer, result: Recap) -> Message | None:

@@ -9,15 +9,24 @@ from telegram import InlineKeyboardMarkup
 from bot.render import Renderer
 from bot.store.people import Person
 from bot.store.reminders import Reminder
+from bot.store.wellbeing import Offers
 from bot.timezones import describe_zone
 from bot.views.buttons import Action, keyboard, pack
 from bot.views.reminders import paused_until_view, reminder_view
+from bot.views.wellbeing import settings_rows as wellbeing_rows
 
 
 def settings_message(
-    renderer: Renderer, person: Person, items: list[Reminder], now: datetime
+    renderer: Renderer,
+    person: Person,
+    items: list[Reminder],
+    now: datetime,
+    *,
+    wellbeing: Offers | None = None,
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """The zone, language, reminders, pause and the mood setting, with buttons to change each."""
+    """The zone, language, reminders, pause, the mood and wellbeing settings, with buttons to
+    change each."""
+    offers = wellbeing or Offers()
     owner = person.user_id
     paused = person.paused(now)
     rows = [
@@ -28,6 +37,7 @@ def settings_message(
          (renderer.label("settings_language"), pack(Action.SETTINGS, owner, "language"))],
         [(renderer.label("settings_mood", on=person.mood_with_prompts),
           pack(Action.SETTINGS, owner, "mood"))],
+        *wellbeing_rows(renderer, owner, offers),
     ]  # fmt: skip
     text = renderer.render(
         "settings.j2",
@@ -36,5 +46,6 @@ def settings_message(
         paused=paused,
         mood_with_prompts=person.mood_with_prompts,
         paused_until=paused_until_view(person, now),
+        wellbeing=offers,
     )
     return text, keyboard(rows)

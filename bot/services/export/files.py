@@ -164,6 +164,7 @@ def _markdown(out: Write, renderer: Renderer, snap: Snapshot, catalogue: Catalog
         safety_plan=snap.safety_plan(),
         unsent=snap.unsent(),
         items=lambda: (snap.deliveries(sent_only=True), snap.entries(), snap.moods(), snap.sessions_held()),
+        wellbeing=snap.wellbeing(),
     )
     add_practice(context, snap.practice(), snap.entries())
     write_markdown(out, renderer, context)
@@ -185,6 +186,7 @@ def _json(out: Write, snap: Snapshot, user_id: int, catalogue: Catalogue, now: d
         sessions_held=snap.sessions_held(),
         practice=snap.practice(),
         safety_plan=snap.safety_plan(),
+        wellbeing=snap.wellbeing(),
     )
     write(out, document)
 

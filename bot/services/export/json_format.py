@@ -18,6 +18,7 @@ from bot.errors import BadInput
 from bot.prompts import Catalogue
 from bot.services.export import practice as practice_json
 from bot.services.export import safety_plan as safety_plan_export
+from bot.services.export import wellbeing as wellbeing_export
 from bot.store.export import (
     DeliveryRecord,
     EntryRecord,
@@ -29,6 +30,7 @@ from bot.store.export import (
 )
 from bot.store.practice_export import PracticeData
 from bot.store.safety_plan import PlanRecord
+from bot.store.wellbeing import WellbeingData
 from bot.timezones import zone_from_name
 
 FORMAT = "between-export"
@@ -37,7 +39,7 @@ VERSION = 2
 READS = (1, 2)
 NO_PRACTICE = PracticeData()
 # The top-level members version 2 added; a version 1 document is a version 2 one without them.
-ADDED_IN_VERSION_2 = (practice_json.KEY, safety_plan_export.KEY)
+ADDED_IN_VERSION_2 = (practice_json.KEY, safety_plan_export.KEY, wellbeing_export.KEY)
 _READS_TEXT = " and ".join(map(str, READS))
 
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -85,6 +87,7 @@ def to_document(user_id: int, data: PersonData, catalogue: Catalogue, now: datet
         sessions_held=data.sessions_held,
         practice=data.practice,
         safety_plan=data.safety_plan,
+        wellbeing=data.wellbeing,
     )
     return {key: list(value) if isinstance(value, Iterator) else value for key, value in document}
 
@@ -103,6 +106,7 @@ def members(
     sessions_held: Iterable[datetime],
     practice: PracticeData = NO_PRACTICE,
     safety_plan: PlanRecord | None = None,
+    wellbeing: WellbeingData | None = None,
 ) -> list[tuple[str, Any]]:
     """The document's members in order; the lists as iterators of JSON objects, made one at a
     time as they are read (see :func:`write`)."""
@@ -120,6 +124,7 @@ def members(
         ("sessions_held", (held_object(h) for h in sessions_held)),
         (practice_json.KEY, practice_json.document(practice)),
         (safety_plan_export.KEY, safety_plan_export.to_object(safety_plan)),
+        (wellbeing_export.KEY, wellbeing_export.to_json(wellbeing or WellbeingData())),
     ]
 
 
@@ -275,7 +280,7 @@ def from_document(document: object) -> tuple[int, PersonData]:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ExportFormatError(f'this is not a Between export (no "format": "{FORMAT}")')
     version = document.get("version")
-    if version not in READS or isinstance(version, bool):
+    if version not in READS or isinstance(version, bool) or not isinstance(version, int):
         if not isinstance(version, int | float | None):  # never shown: it could be anything
             raise ExportFormatError(
                 f"export format version is not a number (this Between reads {_READS_TEXT})"
@@ -411,6 +416,7 @@ def from_document(document: object) -> tuple[int, PersonData]:
         sessions_held=tuple(held),
         practice=practice_json.read(top, delivery_refs),
         safety_plan=safety_plan_export.from_object(top) if version >= 2 else None,
+        wellbeing=wellbeing_export.from_json(top, version),
     )
 
 

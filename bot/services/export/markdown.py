@@ -19,6 +19,7 @@ from bot.prompts import Catalogue
 from bot.render import Renderer
 from bot.services.export import practice as practice_file
 from bot.services.export import safety_plan as safety_plan_export
+from bot.services.export import wellbeing as wellbeing_export
 from bot.services.export.json_format import exported_prompt
 from bot.store.export import (
     DeliveryRecord,
@@ -31,6 +32,7 @@ from bot.store.export import (
 )
 from bot.store.practice_export import PracticeData
 from bot.store.safety_plan import PlanRecord
+from bot.store.wellbeing import WellbeingData
 from bot.timezones import zone_from_name
 
 TEMPLATE = "export.md.j2"
@@ -53,6 +55,7 @@ def render_markdown(renderer: Renderer, data: PersonData, catalogue: Catalogue, 
             data.moods,
             data.sessions_held,
         ),
+        wellbeing=data.wellbeing,
     )
     add_practice(context, data.practice, data.entries)
     return renderer.render(TEMPLATE, **context)
@@ -97,6 +100,7 @@ def markdown_context(
     unsent: int,
     items: Items,
     safety_plan: PlanRecord | None = None,
+    wellbeing: WellbeingData | None = None,
 ) -> dict[str, Any]:
     """What export.md.j2 is rendered with. ``items`` gives the questions that reached the person
     (by when they were sent), the entries, the moods and the sessions held, each in time order,
@@ -116,6 +120,7 @@ def markdown_context(
         "zone_info": zone,
         "practised": [],  # "What I practised" (bot/services/export/practice.py), set by the caller
         "safety_plan": safety_plan_export.markdown(safety_plan),
+        "wellbeing": wellbeing_export.markdown_view(wellbeing or WellbeingData(), zone, _local),
     }
 
 
