@@ -52,7 +52,8 @@ class TelegramRequest(HTTPXRequest):
 
     __slots__ = ("_turns",)
 
-    def __init__(self, connections: int = CONNECTIONS, **kwargs: Any) -> None:
+    def __init__(self, connections: int | None = None, **kwargs: Any) -> None:
+        connections = connections or CONNECTIONS
         super().__init__(connection_pool_size=connections, pool_timeout=POOL_TIMEOUT, **kwargs)
         self._turns = asyncio.Semaphore(connections)
 
