@@ -71,7 +71,9 @@ async def ask_in(
 ) -> None:
     """Wait for a reply, inside the caller's transaction; ``about`` names which thing it is for
     when an ask has several (kept in the state, read back with :func:`ask_about`)."""
-    await conversations.put(conn, user_id, what.value, opened_at=now, expires_at=now + ASK_WINDOW, about=about)
+    await conversations.put(
+        conn, user_id, what.value, opened_at=now, expires_at=now + ASK_WINDOW, about=about
+    )
 
 
 async def ask_about(db: Database, user_id: int, what: Ask) -> str | None:
