@@ -92,6 +92,8 @@ async def person(db: Database, user_id: int) -> Person | None:
     through each ask for the person, and the first read (bot/handlers/language.py, before
     anything else runs) serves the later ones, in the same task and the same update
     (bot/scope.py), until that task writes anything. Outside an update every call reads.
+    Writes count in the task that makes them (``store/db.writes_here``): an update that wrote
+    through a task of its own (none does) would have to read the person itself.
     """
     scope = current_update.get()
     seen = _SEEN.get()
