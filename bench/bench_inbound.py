@@ -55,6 +55,7 @@ from bot.localapi import LocalBotAPI  # noqa: E402
 from bot.store.db import Database  # noqa: E402
 from bot.store.migrate import migrate  # noqa: E402
 
+SCRIPT = Path(__file__).resolve()
 PEOPLE = 30
 FIRST_USER = 5_000_001
 ECHO_GOAL = 0.8  # Between's messages/s against the echo bot's, at least
@@ -184,6 +185,10 @@ async def timed(api: TimedAPI, count: int, start: Callable[[], Awaitable[None]])
     await api.until_acked(count)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     loop = time.thread_time() - loop
+    return _round(api, count, elapsed, cpu, loop)
+
+
+def _round(api: TimedAPI, count: int, elapsed: float, cpu: float, loop: float) -> Round:
     latencies = api.latencies_ms()
     assert len(latencies) == count, f"{len(latencies)} of {count} messages acknowledged"
     return Round(
@@ -202,7 +207,16 @@ def new_api(ack: str) -> TimedAPI:
     return api
 
 
-async def between_round(count: int, synchronous: str = "FULL", *, limiter: bool = False) -> Round:
+# A bot: given the stand-in's URL, the number of messages and ``go``, it sets itself up, then
+# calls ``go(start)``, which returns once every message is acknowledged; then it stops and checks
+# what it stored.
+Go = Callable[[Callable[[], Awaitable[None]]], Awaitable[None]]
+Bot = Callable[[str, int, Go], Awaitable[None]]
+
+
+async def between_bot(
+    url: str, count: int, go: Go, synchronous: str = "FULL", *, limiter: bool = False
+) -> None:
     """Between, as ``between run`` runs it, keeping and acknowledging every message.
 
     ``limiter`` False builds the Application with a rate limiter that never throttles, like
@@ -228,10 +242,10 @@ async def between_round(count: int, synchronous: str = "FULL", *, limiter: bool 
 
         Database.open = classmethod(open_with)  # type: ignore[method-assign,assignment]
     try:
-        with tempfile.TemporaryDirectory() as folder, new_api("setMessageReaction") as api:
+        with tempfile.TemporaryDirectory() as folder:
             db_path = Path(folder) / "bench.sqlite3"
             await seed_people(db_path, PEOPLE)
-            settings = Settings(token=Secret(TOKEN), api_url=api.base_url, db_path=db_path, poll_timeout=1)
+            settings = Settings(token=Secret(TOKEN), api_url=url, db_path=db_path, poll_timeout=1)
             async with running(settings, SystemClock()) as runtime:
                 stop = asyncio.Event()
                 tasks: list[asyncio.Task[None]] = []
@@ -239,26 +253,25 @@ async def between_round(count: int, synchronous: str = "FULL", *, limiter: bool 
                 async def start() -> None:
                     tasks.append(asyncio.create_task(runtime.poll(stop)))
 
-                result = await timed(api, count, start)
+                await go(start)
                 stop.set()
                 await asyncio.gather(*tasks)
             with sqlite3.connect(db_path) as conn:
                 stored = conn.execute("SELECT count(*) FROM entries").fetchone()[0]
             assert stored == count, f"stored {stored} of {count}"
-        return result
     finally:
         bot.app.TelegramRateLimiter = shipped  # type: ignore[misc]
         if synchronous != "FULL":
             Database.open = classmethod(original)  # type: ignore[method-assign,assignment]
 
 
-async def updater_round(count: int, *, store: bool) -> Round:
+async def updater_bot(url: str, count: int, go: Go, *, store: bool) -> None:
     """A bot as most are written: the stock Updater, one reply per message; with ``store``, an
     aiosqlite INSERT and commit per message first (SQLite's defaults: no pragmas)."""
     import aiosqlite
     from telegram.ext import ApplicationBuilder, MessageHandler, filters
 
-    with tempfile.TemporaryDirectory() as folder, new_api("sendMessage") as api:
+    with tempfile.TemporaryDirectory() as folder:
         db = None
         if store:
             db = await aiosqlite.connect(Path(folder) / "journal.sqlite3")
@@ -280,7 +293,7 @@ async def updater_round(count: int, *, store: bool) -> Round:
             await db.commit()
             await message.reply_text("Saved ✍")
 
-        app = ApplicationBuilder().token(TOKEN).base_url(api.base_url).build()
+        app = ApplicationBuilder().token(TOKEN).base_url(url).build()
         app.add_handler(MessageHandler(filters.TEXT, journal if store else echo))
         try:
             async with app:
@@ -289,7 +302,7 @@ async def updater_round(count: int, *, store: bool) -> Round:
                 async def start() -> None:
                     await app.updater.start_polling(timeout=1)  # type: ignore[union-attr]
 
-                result = await timed(api, count, start)
+                await go(start)
                 await app.updater.stop()  # type: ignore[union-attr]
                 await app.stop()
             if db is not None:
@@ -299,16 +312,102 @@ async def updater_round(count: int, *, store: bool) -> Round:
         finally:
             if db is not None:
                 await db.close()
-    return result
 
 
-VARIANTS: dict[str, tuple[str, Callable[[int], Awaitable[Round]]]] = {
-    "echo": ("bare PTB echo bot (nothing stored)", lambda n: updater_round(n, store=False)),
-    "typical": ("typical journaling bot (commit per message)", lambda n: updater_round(n, store=True)),
-    "between": ("Between, synchronous=FULL (as shipped)", lambda n: between_round(n)),
-    "normal": ("Between, synchronous=NORMAL", lambda n: between_round(n, "NORMAL")),
-    "limited": ("Between as shipped, rate limiter on", lambda n: between_round(n, limiter=True)),
+VARIANTS: dict[str, tuple[str, str, Bot]] = {
+    # name: (what it is, the method that acknowledges, the bot)
+    "echo": (
+        "bare PTB echo bot (nothing stored)",
+        "sendMessage",
+        lambda url, n, go: updater_bot(url, n, go, store=False),
+    ),
+    "typical": (
+        "typical journaling bot (commit per message)",
+        "sendMessage",
+        lambda url, n, go: updater_bot(url, n, go, store=True),
+    ),
+    "between": ("Between, synchronous=FULL (as shipped)", "setMessageReaction", between_bot),
+    "normal": (
+        "Between, synchronous=NORMAL",
+        "setMessageReaction",
+        lambda url, n, go: between_bot(url, n, go, "NORMAL"),
+    ),
+    "limited": (
+        "Between as shipped, rate limiter on",
+        "setMessageReaction",
+        lambda url, n, go: between_bot(url, n, go, limiter=True),
+    ),
 }
+
+
+async def round_in_process(variant: str, count: int) -> Round:
+    """One round with the stand-in in this process: its threads share the interpreter lock with
+    the bot's."""
+    _, ack, run_bot = VARIANTS[variant]
+    results: list[Round] = []
+    with new_api(ack) as api:
+
+        async def go(start: Callable[[], Awaitable[None]]) -> None:
+            results.append(await timed(api, count, start))
+
+        await run_bot(api.base_url, count, go)
+    return results[0]
+
+
+async def round_in_child(variant: str, count: int) -> Round:
+    """One round with the bot in a fresh interpreter of its own and the stand-in here, as
+    Telegram is another machine (bench_reminders.py measures the same way). The bot's CPU time
+    is its own process's, from the moment it starts polling to the last acknowledgement."""
+    _, ack, _ = VARIANTS[variant]
+    with new_api(ack) as api:
+        child = await asyncio.create_subprocess_exec(
+            sys.executable,
+            str(SCRIPT),
+            "--child",
+            variant,
+            api.base_url,
+            str(count),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        assert child.stdin is not None and child.stdout is not None
+        try:
+            line = await asyncio.wait_for(child.stdout.readline(), 120)
+            assert line.strip() == b"ready", f"the {variant} bot did not start: {line!r}"
+            started = time.perf_counter()
+            queue_messages(api, count)
+            child.stdin.write(b"go\n")
+            await child.stdin.drain()
+            await api.until_acked(count)
+            elapsed = time.perf_counter() - started
+            child.stdin.write(b"stop\n")
+            await child.stdin.drain()
+            used = json.loads(await asyncio.wait_for(child.stdout.readline(), 120))
+            status = await asyncio.wait_for(child.wait(), 120)
+        finally:
+            if child.returncode is None:
+                child.kill()
+                await child.wait()
+        assert status == 0, f"the {variant} bot failed ({status})"
+        return _round(api, count, elapsed, used["cpu"], used["loop"])
+
+
+async def child_main(variant: str, url: str, count: int) -> None:
+    """The bot's side of :func:`round_in_child`: ready, go, stop, over stdin and stdout."""
+
+    async def line() -> str:
+        return await asyncio.to_thread(sys.stdin.readline)
+
+    async def go(start: Callable[[], Awaitable[None]]) -> None:
+        print("ready", flush=True)
+        assert (await line()).strip() == "go"
+        cpu, loop = time.process_time(), time.thread_time()
+        await start()
+        assert (await line()).strip() == "stop"
+        used = {"cpu": time.process_time() - cpu, "loop": time.thread_time() - loop}
+        print(json.dumps(used), flush=True)
+
+    await VARIANTS[variant][2](url, count, go)
 
 
 def summary(rounds: list[Round]) -> Round:
@@ -317,15 +416,20 @@ def summary(rounds: list[Round]) -> Round:
     return Round(*(statistics.median(getattr(r, field) for r in rounds) for field in fields))
 
 
-async def main(quick: bool, variants: list[str], rounds: int | None) -> None:
+async def main(quick: bool, variants: list[str], rounds: int | None, *, in_process: bool) -> None:
     count = 300 if quick else 600
     rounds = rounds or (1 if quick else 3)
+    one_round = round_in_process if in_process else round_in_child
     print(f"machine: {machine_line()}; load average {load_average()}")
-    print(f"{count} messages from {PEOPLE} people, {rounds} interleaved round(s) per variant, medians\n")
+    print(f"{count} messages from {PEOPLE} people, {rounds} interleaved round(s) per variant, medians")
+    if in_process:
+        print("each bot in this process, beside the stand-in (they share the interpreter lock)\n")
+    else:
+        print("each bot in a process of its own, the stand-in in this one (as Telegram is elsewhere)\n")
     results: dict[str, list[Round]] = {name: [] for name in variants}
     for _ in range(rounds):  # interleaved, so a noisy moment hurts every variant alike
         for name in variants:
-            results[name].append(await VARIANTS[name][1](count))
+            results[name].append(await one_round(name, count))
     medians = {name: summary(results[name]) for name in variants}
     print(f"  {'variant':46} {'msg/s':>6} {'CPU':>5} {'loop':>5} {'p50 ms':>7} {'p99 ms':>7}  rounds (msg/s)")
     for name, figures in medians.items():
@@ -334,7 +438,8 @@ async def main(quick: bool, variants: list[str], rounds: int | None) -> None:
             f"  {VARIANTS[name][0]:46} {figures.rate:6.0f} {figures.cpu_ms:5.2f} {figures.loop_ms:5.2f}"
             f" {figures.p50_ms:7.0f} {figures.p99_ms:7.0f}  {each}"
         )
-    print("  (CPU: ms of CPU time per message, every thread; loop: the event loop's thread alone)")
+    whose = "the process (bot and stand-in)" if in_process else "the bot's process"
+    print(f"  (CPU: ms of CPU time per message, {whose}, every thread; loop: the event loop's thread alone)")
     if "between" not in medians:
         return
     between = medians["between"]
@@ -353,9 +458,17 @@ async def main(quick: bool, variants: list[str], rounds: int | None) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1 round of 300 messages")
+    parser.add_argument(
+        "--in-process", action="store_true", help="run the bots in this process, beside the stand-in"
+    )
+    parser.add_argument("--child", nargs=3, metavar=("VARIANT", "URL", "COUNT"), help=argparse.SUPPRESS)
     parser.add_argument("--rounds", type=int, help="rounds of each variant (default 3, 1 with --quick)")
     parser.add_argument(
         "--only", nargs="+", choices=list(VARIANTS), default=list(VARIANTS), help="variants to run"
     )
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.quick, arguments.only, arguments.rounds))
+    if arguments.child:
+        variant, url, count = arguments.child
+        asyncio.run(child_main(variant, url, int(count)))
+    else:
+        asyncio.run(main(arguments.quick, arguments.only, arguments.rounds, in_process=arguments.in_process))

@@ -42,6 +42,7 @@ from bot.render import Renderer
 from bot.safety import CrisisDetector, load_resources
 from bot.store.db import Database
 from bot.store.migrate import migrate
+from bot.telegram_http import TelegramRequest
 from bot.views.menu import MENU, menu_commands
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,8 @@ def build_application(settings: Settings, *, db: Database, clock: Clock) -> Betw
         .base_url(settings.api_url)
         .base_file_url(settings.file_api_url)
         .updater(None)
+        # A few kept-alive connections with a queue in front (bot/telegram_http.py).
+        .request(TelegramRequest())
         # Within Telegram's limits, as Telegram counts them (bot/ratelimit.py).
         .rate_limiter(TelegramRateLimiter())
         .context_types(ContextTypes(context=BetweenContext))

@@ -295,10 +295,13 @@ class Dispatcher:
 
     async def _send_all(self, batch: list[Delivery], now: datetime, report: TickReport) -> None:
         gate = asyncio.Semaphore(SEND_CONCURRENCY)
+        # Everyone in the batch in one read (their language, the mood setting), not one each.
+        async with self.db.read() as conn:
+            everyone = await people.get_many(conn, sorted({d.user_id for d in batch}))
 
         async def one(delivery: Delivery) -> None:
             async with gate:
-                await self._send(delivery, now, report)
+                await self._send(delivery, now, report, everyone.get(delivery.user_id))
 
         # Every send finishes before the tick does, even when one fails unexpectedly: a send
         # still in flight after the tick would look like a leftover to the next one.
@@ -307,12 +310,14 @@ class Dispatcher:
             if isinstance(outcome, BaseException):
                 raise outcome
 
-    async def _send(self, delivery: Delivery, now: datetime, report: TickReport) -> None:
-        """Send one claimed prompt; a failure here never delays anyone else."""
+    async def _send(
+        self, delivery: Delivery, now: datetime, report: TickReport, person: Person | None
+    ) -> None:
+        """Send one claimed prompt to ``person`` (as read for the batch); a failure here never
+        delays anyone else."""
         user_id = delivery.user_id
         assert delivery.prompt_id is not None  # chosen when claimed
         async with self.db.read() as conn:
-            person = await people.get(conn, user_id)
             words = await practice.words_in(conn, user_id, delivery.id, delivery.prompt_id)
         renderer = self.renderer.speaking(person.language_code if person else None)
         prompt = self.catalogue.speaking(renderer.language).get(delivery.prompt_id)

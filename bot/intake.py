@@ -64,6 +64,7 @@ from telegram.ext import Application
 from bot.clock import Clock
 from bot.outcome import Fate, Outcome, current_outcome, describe, is_transient, retry_delay, retry_seconds
 from bot.polling import ALLOWED_UPDATES, FatalPollingError, Poller, first_of
+from bot.scope import current_update
 from bot.store import inbox
 from bot.store.db import Database
 
@@ -225,6 +226,7 @@ class Intake:
         """Run the handlers on one update; the error handler fills in the outcome."""
         outcome = Outcome(item.update_id, attempt=attempt, failed_before=item.attempts)
         token = current_outcome.set(outcome)
+        scope = current_update.set(object())
         try:
             update = Update.de_json(item.payload, self.application.bot)
             await self.application.process_update(update)
@@ -232,6 +234,7 @@ class Intake:
             log.error("update %s could not be processed", item.update_id, exc_info=error)
             outcome.error = outcome.error or error
         finally:
+            current_update.reset(scope)
             current_outcome.reset(token)
         return outcome
 

@@ -18,6 +18,7 @@ from bot.errors import BadInput
 from bot.handlers.common import AnyApplication, button, command, language, user_id
 from bot.i18n import available, language_named
 from bot.services import language as service
+from bot.services import onboarding
 from bot.views.buttons import Action, Press
 from bot.views.language import language_choices
 from bot.views.menu import menu_commands
@@ -40,7 +41,10 @@ async def speak_their_language(update: Update, context: BetweenContext) -> None:
     """Everything said while handling this update is in the person's language."""
     user = update.effective_user
     if user is not None:
-        context.speak(await service.stored(context.db, user.id) or user.language_code)
+        # The update's one read of the person (bot/services/onboarding.py): access and the
+        # journeys find it there.
+        found = await onboarding.person(context.db, user.id)
+        context.speak((found.language_code if found is not None else None) or user.language_code)
 
 
 async def language_command(update: Update, context: BetweenContext) -> None:

@@ -11,6 +11,7 @@ from datetime import datetime
 from enum import Enum
 
 from bot.config import Settings
+from bot.services import onboarding
 from bot.services.reminders import rearm
 from bot.store import invites, people
 from bot.store.db import Database
@@ -44,8 +45,7 @@ async def check(
     """Whether this person may use the bot. A valid invite code (from "/start CODE") admits them."""
     if may_use(settings, user_id, admitted=False):
         return Access.ALLOWED
-    async with db.read() as conn:
-        person = await people.get(conn, user_id)
+    person = await onboarding.person(db, user_id)
     if person is not None and person.admitted:
         return Access.ALLOWED
     if invite_code is not None:
@@ -66,8 +66,7 @@ async def welcome_back(db: Database, settings: Settings, user_id: int, now: date
 
     Returns True when something changed (the dispatcher should look again).
     """
-    async with db.read() as conn:
-        person = await people.get(conn, user_id)
+    person = await onboarding.person(db, user_id)
     if person is None or person.active or not may_use(settings, user_id, admitted=person.admitted):
         return False
     async with db.transaction() as conn:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from bot.errors import BadInput
+from bot.scope import current_update
 from bot.services import conversation
 from bot.services.conversation import Ask
 from bot.services.reminders import rearm
 from bot.store import people
 from bot.store import reminders as reminders_store
 from bot.store import sessions as sessions_store
-from bot.store.db import Database
+from bot.store.db import Database, writes_here
 from bot.store.people import Person
 from bot.store.reminders import Reminder
 from bot.store.sessions import Plan
@@ -82,10 +86,40 @@ async def toggle_mood_with_prompts(
     return not person.mood_with_prompts
 
 
+# The person as the update being handled last read them (see person()).
+_SEEN: ContextVar[tuple[object, asyncio.Task[Any] | None, Database, int, int, Person | None] | None] = (
+    ContextVar("between_person_seen", default=None)
+)
+
+
 async def person(db: Database, user_id: int) -> Person | None:
-    """The person, or None if they never talked to Between."""
+    """The person, or None if they never talked to Between.
+
+    Read once per update: the language, the access checks and the journey an update goes
+    through each ask for the person, and the first read (bot/handlers/language.py, before
+    anything else runs) serves the later ones, in the same task and the same update
+    (bot/scope.py), until that task writes anything. Outside an update every call reads.
+    Writes count in the task that makes them (``store/db.writes_here``): an update that wrote
+    through a task of its own (none does) would have to read the person itself.
+    """
+    scope = current_update.get()
+    seen = _SEEN.get()
+    task = asyncio.current_task() if scope is not None else None
+    if (
+        seen is not None
+        and scope is not None
+        and seen[0] is scope
+        and seen[1] is task
+        and seen[2] is db
+        and seen[3] == user_id
+        and seen[4] == writes_here()
+    ):
+        return seen[5]
     async with db.read() as conn:
-        return await people.get(conn, user_id)
+        found = await people.get(conn, user_id)
+    if scope is not None:
+        _SEEN.set((scope, task, db, user_id, writes_here(), found))
+    return found
 
 
 async def local_today(db: Database, user_id: int, now: datetime) -> date:

@@ -35,6 +35,7 @@ import os
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,17 @@ def _reason(path: Path, error: OSError | sqlite3.Error | None) -> str:
     if isinstance(error, OSError):
         return error.strerror or str(error)
     return str(error) if error is not None else "SQLite cannot open it"
+
+
+# How many times the current task has taken the writer (see writes_here).
+_WRITES: ContextVar[int] = ContextVar("between_writes", default=0)
+
+
+def writes_here() -> int:
+    """How many times the current task (its context) has taken the writer, for a transaction, a
+    statement or a migration. A read made when the count was what it is now has seen every write
+    of this task, so a caller may keep what it read for as long as the count stays the same."""
+    return _WRITES.get()
 
 
 GROUP_MEMBERS = 100  # transactions sharing one commit, at most
@@ -291,6 +303,7 @@ class Database:
         been the one an open group was left for: then a task of its own commits the group."""
         self._tickets += 1
         ticket = self._tickets
+        _WRITES.set(_WRITES.get() + 1)
         self._waiting += 1
         try:
             await self._lock.acquire()
