@@ -74,6 +74,8 @@ def refusal(call: Callable[[], Any]) -> tuple[str, dict[str, Any]]:
         ("19h", time(19, 0)),
         ("19h30", time(19, 30)),
         ("0930", time(9, 30)),
+        ("21", time(21, 0)),  # only evening has a 21
+        ("13", time(13, 0)),
         ("  20:30  ", time(20, 30)),
         ("０９：００", time(9, 0)),  # full-width digits and colon
     ],
@@ -100,7 +102,7 @@ def test_clock_times_accepted(text: str, expected: time) -> None:
         ("garbage", "time_invalid"),
         ("pm", "time_invalid"),
         ("9", "time_ambiguous"),
-        ("21", "time_ambiguous"),
+        ("12", "time_ambiguous"),
         ("930", "time_ambiguous"),
         (LONG, "input_too_long"),
     ],

@@ -245,6 +245,23 @@ def test_an_hour_with_its_part_of_the_day(language: str, typed: str, expected: t
     assert session.at == expected
 
 
+@pytest.mark.parametrize(
+    ("language", "typed", "expected"),
+    [
+        ("es", "19 horas", time(19)),
+        ("es", "a las 19", time(19)),
+        ("fr", "20", time(20)),
+        ("fr", "1 heure du matin", time(1)),
+        ("ru", "20 часов", time(20)),
+        ("ru", "в 20", time(20)),
+        ("ru", "8 часов вечера", time(20)),
+    ],
+)
+def test_an_hour_only_evening_has_and_the_words_for_hours(language: str, typed: str, expected: time) -> None:
+    """"19" needs no "morning or evening?"; "horas", "heure", "часов" say o'clock."""
+    assert parse_remind_args(typed.split(), language=language) == [(expected, ALL_DAYS)]
+
+
 def test_a_part_of_the_day_must_agree_with_the_hour() -> None:
     assert refused(lambda: parse_clock_time("19 Uhr morgens", language="de")) == "time_invalid"
     assert refused(lambda: parse_clock_time("25 вечера", language="ru")) == "time_invalid"

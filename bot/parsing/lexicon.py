@@ -215,7 +215,7 @@ SPANISH = Lexicon(
     remind_fillers=_phrases("a, las, la, y, e, también"),
     off=_phrases("apagar, desactivar, quitar"),
     named_times={"mediodía": NOON, "medianoche": MIDNIGHT},
-    clock_words=_phrases("h, hs"),
+    clock_words=_phrases("h, hs, horas"),
     day_parts={
         **_each("de la mañana, de la madrugada", AM),
         **_each("de la tarde", PM),
@@ -283,7 +283,7 @@ FRENCH = Lexicon(
     remind_fillers=_phrases("à, et, aussi, puis, vers"),
     off=_phrases("désactiver, arrêter"),
     named_times={"midi": NOON, "minuit": MIDNIGHT},
-    clock_words=_phrases("h, heures"),
+    clock_words=_phrases("h, heures, heure"),
     day_parts={
         **_each("du matin", AM),
         **_each("de l'après-midi, du soir", PM),
@@ -348,7 +348,7 @@ RUSSIAN = Lexicon(
     remind_fillers=_phrases("в, и, также, ещё"),
     off=_phrases("выкл, выключить, отключить"),
     named_times={"полдень": NOON, "полночь": MIDNIGHT},
-    clock_words=_phrases("ч"),
+    clock_words=_phrases("ч, час, часа, часов"),
     day_parts={"утра": AM, **_each("дня, вечера", PM), "ночи": NIGHT},
     zone_fillers=_phrases(
         "сейчас, у, меня, нас, здесь, тут, время, примерно, около, почти, ровно, уже, местное, "

@@ -152,8 +152,9 @@ def parse_clock_time(text: str, *, language: str = ENGLISH) -> time:
     in the person's language also its named times, its word for o'clock and its parts of the
     day (``19 Uhr``, ``mediodía``, ``minuit``, ``полдень``, ``7 Uhr abends``, ``10 утра``).
 
-    ``12am`` is 00:00 and ``12pm`` is 12:00. A bare number (``9``) is refused as ambiguous rather
-    than guessed, because 9 could be morning or evening; four digits (``0930``) read as HHMM.
+    ``12am`` is 00:00 and ``12pm`` is 12:00. A bare hour from 13 to 23 (``19``) is that hour; a
+    smaller one (``9``) is refused as ambiguous rather than guessed, because 9 could be morning or
+    evening; four digits (``0930``) read as HHMM.
     With the word for o'clock, an hour is on the 24-hour clock (``7 Uhr`` is 07:00).
     Raises ``time_invalid`` or ``time_ambiguous`` (param ``text``).
     """
@@ -188,6 +189,9 @@ def parse_clock_time(text: str, *, language: str = ENGLISH) -> time:
         hour, minute = int(clock["hour"]), int(clock["minute"] or 0)
     elif _DIGITS.fullmatch(normal) and len(normal) == 4:
         hour, minute = int(normal[:2]), int(normal[2:])
+    elif _DIGITS.fullmatch(normal) and len(normal) <= 2 and 13 <= int(normal) <= 23:
+        # "19" can only be evening: asking "morning or evening?" about it would be silly.
+        hour, minute = int(normal), 0
     elif _DIGITS.fullmatch(normal) and len(normal) <= 3:
         # "9" or "930": a person clearly meant a time, but which one is a guess.
         plausible = int(normal) <= 23 or (len(normal) == 3 and int(normal[1:]) <= 59)
