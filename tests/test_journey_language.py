@@ -271,3 +271,22 @@ async def test_an_unknown_telegram_language_gets_the_operators_default(api, cloc
         finally:
             stop.set()
             await polling
+
+
+async def test_choosing_a_language_before_the_time_zone_asks_for_the_zone_again(harness):
+    """/start asks for the zone in English; /language es ends that question. The question comes
+    again in Spanish, and the city typed next is the answer, not a note."""
+    ana = harness.person(1001, "Ana")
+    await ana.says("/start")
+    replies = await ana.says("/language es")
+    assert "zona horaria" in replies[-1].visible
+    await ana.says("Ciudad de México")
+    async with harness.runtime.db.read() as conn:
+        person = await people.get(conn, 1001)
+        async with conn.execute("SELECT count(*) FROM entries WHERE user_id = 1001") as cur:
+            notes = (await cur.fetchone())[0]
+    assert person is not None and person.zone == "America/Mexico_City"
+    assert notes == 0
+    # Someone who has a zone just hears that the language changed.
+    (only,) = await ana.says("/language fr")
+    assert "fuseau" not in only.visible

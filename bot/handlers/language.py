@@ -74,9 +74,11 @@ async def language_button(
 
 async def _choose(update: Update, context: BetweenContext, chosen: str) -> None:
     owner = user_id(update)
-    await service.choose(context.db, owner, language(update), chosen, context.clock.now())
+    person = await service.choose(context.db, owner, language(update), chosen, context.clock.now())
     context.speak(chosen)
     await reply(update, context.renderer.line("language_set"))
+    if person.zone is None:  # the question /start asked, again, in the language just chosen
+        await reply(update, context.renderer.render("timezone_ask.j2", zone=None))
     # The command menu in this chat follows the choice, whatever language the app is set to.
     try:
         await context.bot.set_my_commands(menu_commands(context.renderer), scope=BotCommandScopeChat(owner))
