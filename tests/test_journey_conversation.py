@@ -174,3 +174,15 @@ async def test_after_another_question_each_answer_shows_under_its_own_question(h
 
     assert first[:25] in question_above("R1")
     assert second[:25] in question_above("R2")
+
+
+async def test_the_zones_offered_for_a_clock_time_are_named_in_the_persons_language(harness):
+    """A Russian speaker who types the time on their clock is offered Москва, not Moscow."""
+    olga = harness.person(3001, "Olga", "ru")
+    await olga.says("/start")
+    now = harness.clock.now()
+    (offer,) = await olga.says(f"{(now.hour + 3) % 24:02d}:{now.minute:02d}")  # Moscow: UTC+3
+    labels = [label for label, _ in offer.buttons]
+    assert "Москва" in labels and "Moscow" not in labels
+    done, *_ = await olga.presses(offer, "Москва")  # then, the first time, the reminder offer
+    assert "Москва" in done.visible

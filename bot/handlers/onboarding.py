@@ -64,7 +64,9 @@ async def answer_zone(update: Update, context: BetweenContext, text: str) -> Non
 async def _offer_choices(update: Update, context: BetweenContext, guess: ZoneGuess) -> None:
     owner = user_id(update)
     now = context.clock.now()
-    rows = [[(describe_zone(name, now).city, pack(Action.ZONE, owner, name))] for name in guess.choices]
+    # Each zone as the person's language names its city (Лондон, Londres), as the reply will.
+    city = context.renderer.city
+    rows = [[(city(describe_zone(name, now)), pack(Action.ZONE, owner, name))] for name in guess.choices]
     rows.append([(context.renderer.label("zone_none_of_these"), pack(Action.ZONE_NONE_OF_THESE, owner))])
     # A city typed instead of pressing a button is still the answer.
     await conversation.ask(context.db, owner, Ask.ZONE, now, language(update))
