@@ -83,18 +83,25 @@ def format_text(visible: str, entities: Iterable[Mapping[str, Any]], *, tty: boo
 
 
 def save_document(document: UploadedFile, directory: Path) -> str:
-    """Save a file the bot sent into ``directory`` unless that would overwrite something.
+    """Save a file the bot sent into ``directory``, never over another file: a second recap the
+    same day becomes ``between-recap-2026-11-27 (2).md``.
 
-    Returns the line to show: name, size, and where it went if it was saved.
+    Returns the line to show: name, size, and where it went, or why it could not be saved.
     """
     name = Path(document.filename).name or "between-file"  # never a path the bot chose
     size = len(document.data)
-    try:
-        with (directory / name).open("xb") as fh:
-            fh.write(document.data)
-    except OSError:  # already there (or not writable): showing the size is enough
-        return f"[file: {name}, {size} bytes]"
-    return f"[file: {name}, {size} bytes — saved to ./{name}]"
+    stem, suffix = Path(name).stem, Path(name).suffix
+    for number in range(1, 100):
+        candidate = name if number == 1 else f"{stem} ({number}){suffix}"
+        try:
+            with (directory / candidate).open("xb") as fh:
+                fh.write(document.data)
+        except FileExistsError:
+            continue
+        except OSError as error:  # not writable here: say so rather than pretend
+            return f"[file: {name}, {size} bytes — not saved: {error.strerror or 'cannot write here'}]"
+        return f"[file: {name}, {size} bytes — saved to ./{candidate}]"
+    return f"[file: {name}, {size} bytes — not saved: 99 files of that name are here already]"
 
 
 @dataclasses.dataclass(frozen=True)

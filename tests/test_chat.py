@@ -383,9 +383,13 @@ def test_save_document_never_overwrites_and_never_leaves_the_directory(tmp_path)
     assert save_document(document, tmp_path) == "[file: journal.md, 11 bytes — saved to ./journal.md]"
     assert (tmp_path / "journal.md").read_bytes() == b"# my notes\n"
     again = UploadedFile("journal.md", b"other")
-    assert save_document(again, tmp_path) == "[file: journal.md, 5 bytes]"
+    assert save_document(again, tmp_path) == "[file: journal.md, 5 bytes — saved to ./journal (2).md]"
     assert (tmp_path / "journal.md").read_bytes() == b"# my notes\n"
+    assert (tmp_path / "journal (2).md").read_bytes() == b"other"
     assert not (tmp_path.parent / "journal.md").exists()
+    (tmp_path / "locked").mkdir(mode=0o500)
+    if os.geteuid() != 0:  # root writes anywhere
+        assert "not saved" in save_document(again, tmp_path / "locked")
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
