@@ -51,7 +51,8 @@ async def _start(update: Update, context: BetweenContext) -> None:
 
 async def step_answer(update: Update, context: BetweenContext) -> None:
     """A message while a step is asked (answering.ASKS): kept in the plan, never as a note. Words
-    that suggest crisis are kept in the step too, and answered with the plan and resources."""
+    that suggest crisis come here only at step 1 (warning signs): kept in the step too, and
+    answered with the plan and resources; at any other step answering.py keeps them as a note."""
     message = update.effective_message
     assert message is not None and message.text is not None
     owner = user_id(update)
