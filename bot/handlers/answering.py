@@ -23,6 +23,7 @@ from bot.services import practice as practice_service
 from bot.services import safety_plan as safety_plan_service
 from bot.services.conversation import Ask
 from bot.store.entries import NewEntry
+from bot.views import safety_plan as safety_plan_view
 from bot.views.buttons import Action, Press, keyboard, pack
 from bot.views.replies import drop_buttons, reply
 
@@ -307,8 +308,15 @@ async def _on_edit(update: Update, context: BetweenContext, message: Message) ->
         text=text,
         now=context.clock.now(),
     )
-    if not changed:
-        await reply(update, context.renderer.line("edit_unknown"))
+    if changed:
+        return
+    # Not a note. A message that went into a safety plan step stays as it was written there
+    # (the journal is not touched either); the step's ✎ changes it.
+    step = await safety_plan_service.step_of_message(context.db, user_id(update), message.message_id)
+    if step is not None:
+        await reply(update, safety_plan_view.say(context.renderer, "edit_in_plan", step=step))
+        return
+    await reply(update, context.renderer.line("edit_unknown"))
 
 
 async def bring_button(update: Update, context: BetweenContext, query: CallbackQuery, press: Press) -> None:

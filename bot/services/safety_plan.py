@@ -115,6 +115,13 @@ async def keeps_crisis_words(db: Database, user_id: int) -> bool:
     return current is not None and current.step == KEEPS_CRISIS_WORDS
 
 
+async def step_of_message(db: Database, user_id: int, message_id: int) -> int | None:
+    """The step a Telegram message went into (the last message added to a step), if any: an edit
+    of it changes nothing, and the person is told where the words are."""
+    async with db.read() as conn:
+        return await store.step_of_message(conn, user_id, message_id)
+
+
 async def write(
     db: Database, user_id: int, text: str, message_id: int | None, now: datetime
 ) -> Writing | None:

@@ -72,6 +72,16 @@ async def replace(
     return cur.rowcount == 1
 
 
+async def step_of_message(conn: aiosqlite.Connection, user_id: int, message_id: int) -> int | None:
+    """The step whose words the Telegram message ``message_id`` was the last one added to."""
+    row = await fetch_one(
+        conn,
+        "SELECT step FROM safety_plan_steps WHERE user_id = ? AND last_message_id = ?",
+        (user_id, message_id),
+    )
+    return None if row is None else int(row["step"])
+
+
 async def erase(conn: aiosqlite.Connection, user_id: int) -> int:
     """Erase every step of the plan; how many there were."""
     cur = await conn.execute("DELETE FROM safety_plan_steps WHERE user_id = ?", (user_id,))
