@@ -5,8 +5,11 @@ the crisis resources of a country with only an emergency number (docs/safety-pla
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
+from bot.services import erase
+from tests.test_erase import Reader, said, until
 from tests.test_journey_safety_plan import entries, make_plan, onboarded, steps
 
 
@@ -132,3 +135,29 @@ def _holds(db_path: Path, needle: bytes) -> bool:
         if path.exists() and needle in path.read_bytes():
             return True
     return False
+
+
+async def test_a_reader_delays_the_plans_erased_until_its_words_are_gone(harness, monkeypatch):
+    monkeypatch.setattr(erase, "NOTICE_AFTER", 0.2)
+    monkeypatch.setattr(erase, "PATIENCE", 0.6)
+    monkeypatch.setattr(erase, "RETRY_PATIENCE", 0.2)
+    alex = await onboarded(harness)
+    (shown,) = await make_plan(alex)
+    db_path = Path(harness.runtime.db.path)
+    (confirm,) = await alex.presses(shown, "Erase my plan")
+    reader = Reader(db_path)
+    try:
+        press = harness.api.press_button(1001, confirm.message_id, confirm.button_data("Yes, erase it"))
+        await until(lambda: said(alex, "another program"), what="the honest explanation")
+        await asyncio.sleep(2.5)  # the press is tried again meanwhile (after 1 s, then 2 s)
+        assert await steps(harness) == {}  # erased, and nothing reads it through Between
+        assert not said(alex, "plan is erased"), "told erased while the words were in the file"
+        assert _holds(db_path, b"finishing the garden")
+    finally:
+        reader.let_go()
+    await until(lambda: said(alex, "plan is erased"), within=10, what="erased, once the reader let go")
+    await harness.processed(press["update_id"])
+    texts = [m.visible for m in alex.messages()[-3:]]
+    assert ["Erasing" in texts[0], "another program" in texts[1], "plan is erased" in texts[2]] == [True] * 3
+    assert len(said(alex, "plan is erased")) == 1 and not said(alex, "no safety plan")
+    assert not _holds(db_path, b"finishing the garden") and not _holds(db_path, b"Dr. Weber")
