@@ -90,6 +90,17 @@ async def test_editing_a_message_that_went_into_the_plan_says_where_it_is(harnes
     # Nothing changes: not the plan, not the journal.
     assert await steps(harness) == {1: "I stop answering messages"}
     assert await entries(harness) == []
+    # A step's earlier message (each step remembers only its last): never "I didn't keep that".
+    await alex.says("I can't sleep")
+    (answer,) = await alex.edits(message_id, "I stop answering anyone")
+    assert "didn't keep" not in answer.visible and "/safetyplan" in answer.visible
+    assert await steps(harness) == {1: "I stop answering messages\nI can't sleep"}
+    # A note is still edited as ever.
+    await alex.says("/mood 3")
+    note = harness.api.send_message(1001, "a quiet evening")
+    await harness.processed(note["update_id"])
+    await alex.edits(note["message"]["message_id"], "a quiet evening at home")
+    assert await entries(harness) == ["a quiet evening at home"]
 
 
 async def test_an_erased_plan_is_gone_from_the_file_and_its_wal_when_it_says_erased(harness):

@@ -312,11 +312,13 @@ async def _on_edit(update: Update, context: BetweenContext, message: Message) ->
         return
     # Not a note. A message that went into a safety plan step stays as it was written there
     # (the journal is not touched either); the step's ✎ changes it.
-    step = await safety_plan_service.step_of_message(context.db, user_id(update), message.message_id)
+    step, maybe = await safety_plan_service.step_of_message(context.db, user_id(update), message.message_id)
     if step is not None:
         await reply(update, safety_plan_view.say(context.renderer, "edit_in_plan", step=step))
-        return
-    await reply(update, context.renderer.line("edit_unknown"))
+    elif maybe:
+        await reply(update, safety_plan_view.say(context.renderer, "edit_maybe_in_plan"))
+    else:
+        await reply(update, context.renderer.line("edit_unknown"))
 
 
 async def bring_button(update: Update, context: BetweenContext, query: CallbackQuery, press: Press) -> None:

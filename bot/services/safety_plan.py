@@ -115,9 +115,11 @@ async def keeps_crisis_words(db: Database, user_id: int) -> bool:
     return current is not None and current.step == KEEPS_CRISIS_WORDS
 
 
-async def step_of_message(db: Database, user_id: int, message_id: int) -> int | None:
-    """The step a Telegram message went into (the last message added to a step), if any: an edit
-    of it changes nothing, and the person is told where the words are."""
+async def step_of_message(db: Database, user_id: int, message_id: int) -> tuple[int | None, bool]:
+    """Where a Telegram message the person edits may be in the plan: the step it was the last
+    message of (each step remembers only that one), else None; and whether it may be an earlier
+    message of a step written in several (some step's last message came after it). An edit
+    changes nothing in the plan; the person is told where the words are."""
     async with db.read() as conn:
         return await store.step_of_message(conn, user_id, message_id)
 
