@@ -202,7 +202,7 @@ async def test_a_crisis_phrase_is_answered_in_german(harness):
     assert answer.visible.startswith("Ich bin wirklich froh, dass du mir das erzählst.")
     assert "TelefonSeelsorge (DE): Tel. " in answer.visible
     assert "Rund um die Uhr, kostenlos und anonym" in answer.visible
-    assert "Notruf (DE, AT, CH" in answer.visible
+    assert "Notruf (DE): Tel. 112" in answer.visible and "AT, CH" not in answer.visible
     assert answer.visible.rstrip().endswith("genau so, wie du es geschrieben hast.")
 
 

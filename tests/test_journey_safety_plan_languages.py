@@ -43,7 +43,10 @@ async def walk(harness, user_id: int, language: str) -> list[str]:
     (ask,) = await press(ask)  # skipped: step 4
     (kept,) = await says("Sam 0151 2345678")
     (ask,) = await press(kept)  # step 5
-    (kept,) = await says("Dr. Weber 030 1234567")
+    sent = harness.api.send_message(user_id, "Dr. Weber 030 1234567")
+    (kept,) = note(await person._deliver(sent))
+    # Editing it: a line saying the words are in the plan, and how to change them.
+    note(await person.edits(sent["message"]["message_id"], "Dr. Weber, 030 1234567"))
     (ask,) = await press(kept)  # step 6
     (ask,) = await press(ask)  # skipped: step 7
     (shown,) = await press(ask)  # skipped: the plan is made and shown

@@ -409,16 +409,35 @@ def test_fallbacks(resources: Resources) -> None:
     assert names(resources.for_person("en", None)) == ["Find A Helpline"]
     assert names(resources.for_person(None, None)) == ["Find A Helpline"]
     # A known country without entries does not borrow another country's number by language.
-    assert names(resources.for_person("es", "MX")) == ["Find A Helpline"]
+    assert names(resources.for_person("es", "AR")) == ["Find A Helpline"]
+
+
+# Countries whose only packaged entry is the emergency number (no helpline we are certain of;
+# the directory lists theirs).
+EMERGENCY_ONLY = {"MX"}
 
 
 def test_every_packaged_country_has_a_helpline(resources: Resources) -> None:
     countries = {code for entry in resources.entries for code in entry.countries} - {EVERYWHERE}
     for code in countries:
         kinds = {entry.kind for entry in resources.for_person(None, code)}
-        assert "helpline" in kinds, code
+        assert ("emergency" if code in EMERGENCY_ONLY else "helpline") in kinds, code
     for language, mapped in resources.languages.items():
         assert set(mapped) <= countries, language
+
+
+def test_mexico_has_its_emergency_number(resources: Resources) -> None:
+    mx = resources.for_person("es", "MX")
+    assert names(mx) == ["Emergency services", "Find A Helpline"]
+    assert mx[0].kind == "emergency" and mx[0].phone == "911" and mx[0].countries == ("MX",)
+
+
+def test_an_entry_names_only_the_countries_it_was_chosen_for(resources: Resources) -> None:
+    (emergency,) = [e for e in resources.for_person(None, "DE") if e.kind == "emergency"]
+    assert emergency.phone == "112" and emergency.countries == ("DE",)
+    (emergency,) = [e for e in resources.for_person("ru", None) if e.kind == "emergency"]
+    assert emergency.countries == ("RU",)
+    assert resources.for_person(None, "US")[1].countries == ("US",)  # 911, listed for US and CA
 
 
 def test_an_operator_file_replaces_the_defaults(tmp_path: Path) -> None:

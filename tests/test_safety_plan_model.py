@@ -5,7 +5,8 @@ Hypothesis drives the real Application through the local Bot API with random seq
 with this step, Done, Keep it as it is), the edit buttons, erasing (confirmed or not, from old
 confirmations too), a command in the middle and the clock moving past the ask's window. After
 every step the plan and the journal in the database must be exactly what the model says: every
-word in the step it was written for, or kept as a note; never both, never lost.
+word in the step it was written for, or kept as a note; never both, never lost. Crisis words go
+into the warning signs (step 1) only; at any other step they are a note and the step stays open.
 """
 
 from __future__ import annotations
@@ -44,8 +45,13 @@ class Model:
     def asks(self, mode: str, step: int, now: datetime) -> None:
         self.mode, self.step, self.until = mode, step, now + ASK_WINDOW
 
-    def message(self, text: str, now: datetime) -> None:
+    def message(self, text: str, now: datetime, *, crisis: bool = False) -> None:
         if self.mode is None or self.until is None or now >= self.until:
+            self.notes.append(text)
+            return
+        if crisis and self.step != 1:
+            # Crisis words go into the warning signs only; elsewhere they are a note, and the
+            # step stays open as it was (its window is not renewed).
             self.notes.append(text)
             return
         if self.mode == "edit" or self.step not in self.plan:
@@ -117,11 +123,11 @@ class PlanMachine(RuleBasedStateMachine):
             if YES in labels:
                 self.confirms.append((message, dict(self.model.plan)))
 
-    def _say(self, text: str) -> list[BotMessage]:
+    def _say(self, text: str, *, crisis: bool = False) -> list[BotMessage]:
         if text.startswith("/"):
             self.model.mode = None
         else:
-            self.model.message(text, self.clock.now())
+            self.model.message(text, self.clock.now(), crisis=crisis)
         new = self.run(self.alex.says(text))
         self._saw(new)
         return new
@@ -148,7 +154,7 @@ class PlanMachine(RuleBasedStateMachine):
             "long": f"w{self.counter} " + "walk & <breathe> " * 30,
             "crisis": f"w{self.counter} when I think I want to die",
         }[kind]
-        self._say(text)
+        self._say(text, crisis=kind == "crisis")
 
     @rule()
     def a_command(self) -> None:

@@ -20,8 +20,10 @@ from bot.handlers.safety import send_crisis_resources, suggests_crisis
 from bot.services import conversation, journal
 from bot.services import onboarding as people
 from bot.services import practice as practice_service
+from bot.services import safety_plan as safety_plan_service
 from bot.services.conversation import Ask
 from bot.store.entries import NewEntry
+from bot.views import safety_plan as safety_plan_view
 from bot.views.buttons import Action, Press, keyboard, pack
 from bot.views.replies import drop_buttons, reply
 
@@ -176,10 +178,12 @@ async def on_message(update: Update, context: BetweenContext) -> None:
     if message.text is not None:
         # A Telegram reply to a question answers the question; a reply to anything else (the
         # bot's own "which time?") may be the reply asked for. A crisis message is never taken
-        # as a reply, except by the asks that keep crisis words and answer them with care.
+        # as a reply, except by a safety plan's warning signs (kept, and answered with care).
         replying_to = message.reply_to_message.message_id if message.reply_to_message else None
         ask = await conversation.pending_ask(context.db, owner, now, replying_to=replying_to)
-        if ask is not None and (not _may_answer(ask, message) or (crisis and ask not in KEEPS_CRISIS)):
+        if ask is not None and not _may_answer(ask, message):
+            ask = None
+        if ask is not None and crisis and not await _keeps_crisis(context, owner, ask):
             ask = None
     if ask is not None:
         try:
@@ -227,12 +231,23 @@ async def on_message(update: Update, context: BetweenContext) -> None:
         await reply(update, context.renderer.bad_input(refused) + " " + context.renderer.line(after))
         return
     await _acknowledge(update, context, message, kept, filed)
+    if crisis:
+        # After a crisis reply nothing asks for anything: no setup question (the zone comes with
+        # a later message), no offer.
+        return
     if not onboarded:
         await conversation.ask(context.db, owner, Ask.ZONE, now)
         await reply(update, context.renderer.line("kept_before_zone"))
-    elif not crisis:
+    else:
         # A calm moment after a crisis reply to someone without a safety plan: the one offer.
         await safety_plan.offer_if_due(update, context)
+
+
+async def _keeps_crisis(context: BetweenContext, owner: int, ask: Ask) -> bool:
+    """Whether the pending ask keeps a message suggesting crisis as its reply (and answers it with
+    the crisis reply too): only a safety plan's warning signs, often written in such words. Any
+    other step, and any other ask, leaves it a crisis message like any other."""
+    return ask is Ask.SAFETY_PLAN and await safety_plan_service.keeps_crisis_words(context.db, owner)
 
 
 _FILED_LINES = {"intention": "practice_set", "checkin": "practice_checkin_kept", "outcome": "answer_kept"}
@@ -293,7 +308,16 @@ async def _on_edit(update: Update, context: BetweenContext, message: Message) ->
         text=text,
         now=context.clock.now(),
     )
-    if not changed:
+    if changed:
+        return
+    # Not a note. A message that went into a safety plan step stays as it was written there
+    # (the journal is not touched either); the step's ✎ changes it.
+    step, maybe = await safety_plan_service.step_of_message(context.db, user_id(update), message.message_id)
+    if step is not None:
+        await reply(update, safety_plan_view.say(context.renderer, "edit_in_plan", step=step))
+    elif maybe:
+        await reply(update, safety_plan_view.say(context.renderer, "edit_maybe_in_plan"))
+    else:
         await reply(update, context.renderer.line("edit_unknown"))
 
 
@@ -373,7 +397,3 @@ ASKS: dict[Ask, Callable[[Update, BetweenContext], Awaitable[None]]] = {
     Ask.SAFETY_PLAN: safety_plan.step_answer,
     Ask.WELLBEING: wellbeing.typed_answer,
 }
-# Replies that may be any length (what to bring, a safety plan step).
-# Asks whose reply keeps crisis words as the reply and answers them with the crisis resources
-# (a plan's warning signs are often such words).
-KEEPS_CRISIS = frozenset({Ask.SAFETY_PLAN})

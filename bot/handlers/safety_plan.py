@@ -4,13 +4,17 @@ without a plan (docs/safety-plan.md)."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import CallbackQuery, Update
+from telegram.error import BadRequest
 
 from bot.context import BetweenContext
 from bot.handlers.common import AnyApplication, button, command, language, user_id
 from bot.handlers.safety import send_crisis_resources, suggests_crisis
+from bot.outcome import current_outcome
+from bot.services import erase
 from bot.services import safety_plan as service
 from bot.views import safety_plan as view
 from bot.views.buttons import Action, Press
@@ -51,7 +55,8 @@ async def _start(update: Update, context: BetweenContext) -> None:
 
 async def step_answer(update: Update, context: BetweenContext) -> None:
     """A message while a step is asked (answering.ASKS): kept in the plan, never as a note. Words
-    that suggest crisis are kept in the step too, and answered with the plan and resources."""
+    that suggest crisis come here only at step 1 (warning signs): kept in the step too, and
+    answered with the plan and resources; at any other step answering.py keeps them as a note."""
     message = update.effective_message
     assert message is not None and message.text is not None
     owner = user_id(update)
@@ -120,13 +125,39 @@ async def erase_button(update: Update, context: BetweenContext, query: CallbackQ
         await reply(update, view.say(renderer, "erase_kept"))
         return
     version = press.args[0] if press.args else ""
+    outcome = current_outcome.get()
+    retried = outcome is not None and outcome.attempt > 1
     if not await service.erase(context.db, owner, version):
-        await query.answer(view.say(renderer, "no_plan"))
+        left = await service.plan(context.db, owner) if retried else None
+        if left is None or left.exists:
+            await query.answer(view.say(renderer, "no_plan"))
+            await drop_buttons(query)
+            return
+        # This press erased the plan on an earlier try, whose checkpoint a reader kept waiting.
+    with contextlib.suppress(BadRequest):  # answered once: a press tried again cannot be
+        await query.answer()
+    with contextlib.suppress(BadRequest):
         await drop_buttons(query)
-        return
-    await query.answer()
-    await drop_buttons(query)
+    await _until_gone(update, context, retried=retried)
     await reply(update, view.say(renderer, "erased"))
+
+
+async def _until_gone(update: Update, context: BetweenContext, *, retried: bool) -> None:
+    """Wait until the erased plan's words are gone from the database file and its WAL too (the
+    checkpoint /delete waits for, services/erase.py), so "erased" is said only then. A reader
+    elsewhere can only delay it: after a moment the person hears it is under way, after a few
+    minutes honestly why it is not done, and the press is tried again (a passing fault) until
+    the checkpoint goes through."""
+    db, renderer = context.db, context.renderer
+    if retried:  # they were told on the first try
+        if not await erase.wipe(db, erase.RETRY_PATIENCE, report=False):
+            raise erase.StillReading()
+        return
+    if not await erase.wipe(db, erase.NOTICE_AFTER, report=False):
+        await reply(update, view.say(renderer, "erasing"))
+        if not await erase.wipe(db, erase.PATIENCE - erase.NOTICE_AFTER):
+            await reply(update, view.say(renderer, "erasing_slow"))
+            raise erase.StillReading()
 
 
 async def offer_button(update: Update, context: BetweenContext, query: CallbackQuery, press: Press) -> None:

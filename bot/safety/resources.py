@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.safety.files import DEFAULT_RESOURCES, SafetyDataError, read_toml
@@ -56,6 +56,10 @@ class Resources:
         ``default_countries`` are used. A known country with no entries does not fall back to
         the language: a number for another country that speaks the same language would not work
         where the person is.
+
+        Each entry comes with only the countries it was chosen for (the 112 entry for someone in
+        Germany says DE, not every country 112 works in), which the reply names; the ones for
+        everyone keep ``("*",)``, which it does not.
         """
         countries = self._countries_for(language_code, country)
         chosen: list[Resource] = []
@@ -64,8 +68,11 @@ class Resources:
                 for entry in self.entries:
                     if entry.kind == kind and code in entry.countries and entry not in chosen:
                         chosen.append(entry)
-        chosen.extend(entry for entry in self.entries if EVERYWHERE in entry.countries)
-        return chosen
+        shown = [
+            replace(entry, countries=tuple(c for c in entry.countries if c in countries)) for entry in chosen
+        ]
+        shown.extend(entry for entry in self.entries if EVERYWHERE in entry.countries)
+        return shown
 
     def _countries_for(self, language_code: str | None, country: str | None) -> tuple[str, ...]:
         listed = {code for entry in self.entries for code in entry.countries}

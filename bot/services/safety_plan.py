@@ -30,6 +30,10 @@ STEPS = tuple(range(1, 8))
 # The steps a crisis reply brings (docs/safety-plan.md): everything after the warning signs,
 # which the person is living through when they write.
 CRISIS_STEPS = (2, 3, 4, 5, 6, 7)
+# The one step that keeps words suggesting crisis (they are often how warning signs are written,
+# and the crisis reply never shows this step back). At any other step such a message is a crisis
+# message like any other: a journal note, answered with the crisis reply; the step stays open.
+KEEPS_CRISIS_WORDS = 1
 # The offer to make a plan comes with the first ordinary message at least this long after a
 # crisis reply: a calmer moment, usually another day.
 OFFER_AFTER = timedelta(hours=8)
@@ -102,6 +106,22 @@ async def start(db: Database, user_id: int, now: datetime, language_code: str | 
             return Start.SHOW, current
         await conversation.ask_in(conn, user_id, Ask.SAFETY_PLAN, now, about=Writing(MAKE, 1).about)
     return Start.MAKE, current
+
+
+async def keeps_crisis_words(db: Database, user_id: int) -> bool:
+    """Whether the step open now keeps a message suggesting crisis (only the warning signs)."""
+    about = await conversation.ask_about(db, user_id, Ask.SAFETY_PLAN)
+    current = parse_about(about)
+    return current is not None and current.step == KEEPS_CRISIS_WORDS
+
+
+async def step_of_message(db: Database, user_id: int, message_id: int) -> tuple[int | None, bool]:
+    """Where a Telegram message the person edits may be in the plan: the step it was the last
+    message of (each step remembers only that one), else None; and whether it may be an earlier
+    message of a step written in several (some step's last message came after it). An edit
+    changes nothing in the plan; the person is told where the words are."""
+    async with db.read() as conn:
+        return await store.step_of_message(conn, user_id, message_id)
 
 
 async def write(

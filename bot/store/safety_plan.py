@@ -72,6 +72,24 @@ async def replace(
     return cur.rowcount == 1
 
 
+async def step_of_message(
+    conn: aiosqlite.Connection, user_id: int, message_id: int
+) -> tuple[int | None, bool]:
+    """The step whose words the Telegram message ``message_id`` was the last one added to (None
+    for none), and whether it may be an earlier message of some step (a step's last message came
+    after it)."""
+    row = await fetch_one(
+        conn,
+        "SELECT max(CASE WHEN last_message_id = :message THEN step END) AS step,"
+        " max(last_message_id > :message) AS later"
+        " FROM safety_plan_steps WHERE user_id = :user",
+        {"user": user_id, "message": message_id},
+    )
+    if row is None:
+        return None, False
+    return (None if row["step"] is None else int(row["step"])), bool(row["later"])
+
+
 async def erase(conn: aiosqlite.Connection, user_id: int) -> int:
     """Erase every step of the plan; how many there were."""
     cur = await conn.execute("DELETE FROM safety_plan_steps WHERE user_id = ?", (user_id,))
