@@ -154,3 +154,26 @@ async def test_delete_confirmation_names_practices_experiments_and_the_safety_pl
     await alex.says("/experiment")  # continues the half-made one: still one
     (ask,) = await alex.says("/delete")
     assert "small experiments (1)" in ask.visible
+
+
+async def test_spanish_and_french_practice_lists_name_the_button_they_show(harness):
+    for user_id, language, word in ((3001, "es", "hecho"), (3002, "fr", "fait")):
+        person = harness.person(user_id, "Sam", language)
+        await person.says("/start")
+        offer = (await person.says("Europe/Berlin"))[-1]
+        await person.presses(offer, offer.buttons[-1][0])
+        await person.says("/practice decir que no")
+        listed = (await person.says("/practice"))[-1]
+        labels = [label for label, _ in listed.buttons]
+        assert f"✓ 1 {word}" in labels
+        assert f"✓ {word}" in listed.visible and "hecha" not in listed.visible and "faite" not in listed.visible
+
+
+def test_german_says_what_was_not_reached_without_calling_it_a_failure():
+    from bot import i18n
+
+    said = i18n.translations("de").gettext(
+        "Noted. I hope it went well enough. Your next recap starts from here, and anything you flagged but"
+        " didn't get to stays for next time."
+    )
+    assert "bleibt fürs nächste Mal" in said and "geschafft" not in said
