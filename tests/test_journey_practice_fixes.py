@@ -151,9 +151,12 @@ async def test_delete_confirmation_names_practices_experiments_and_the_safety_pl
     await alex.says("/experiment ask a colleague to lunch")
     (ask,) = await alex.says("/delete")
     assert "practise between sessions (1)" in ask.visible and "small experiments (1)" in ask.visible
+    assert "safety plan" not in ask.visible
     await alex.says("/experiment")  # continues the half-made one: still one
+    await alex.says("/safetyplan")
+    await alex.says("I stop answering messages")
     (ask,) = await alex.says("/delete")
-    assert "small experiments (1)" in ask.visible
+    assert "small experiments (1)" in ask.visible and "your safety plan" in ask.visible
 
 
 async def test_spanish_and_french_practice_lists_name_the_button_they_show(harness):
