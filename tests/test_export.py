@@ -379,7 +379,8 @@ def test_markdown_reads_by_day_in_the_persons_zone():
     # 2026-11-21 15:00 UTC is 20:45 in Kathmandu (UTC+05:45).
     assert "### Saturday 21 November 2026\n\n**20:30** · Question: *" + prompt.text in text
     assert "**20:45** · Your answer to *" + prompt.text in text
-    assert "> kinder <b>to</b> myself &amp; 😊" in text  # exactly as written, nothing escaped
+    # Made inert as in the recap's file: it reads exactly as written, never as formatting.
+    assert "> kinder \\<b\\>to\\</b\\> myself \\&amp; 😊" in text
     assert "First version, before you edited it on 21 November 2026, 21:45:\n\n> kinder to me" in text
     assert "📌 Flagged to bring to a session; marked as talked about on 27 November 2026, 17:45" in text
     assert "as a voice note\n\n_(no words with it; the voice note itself stays" in text

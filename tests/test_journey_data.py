@@ -88,8 +88,9 @@ async def test_export_sends_a_file_to_read_and_a_file_to_move(harness):
     markdown = files["between-export-2026-11-24.md"].decode()
     assert "### Monday 23 November 2026" in markdown and "### Tuesday 24 November 2026" in markdown
     assert "**20:05** · Your answer to *" + answer["prompt"]["text"] in markdown
-    assert "> I said no to my boss <3 & felt steady" in markdown
-    assert "> I said no to my boss <3 & felt shaky" in markdown  # the first version, marked as such
+    # Made inert as in the recap's file: it reads as written, never as formatting.
+    assert "> I said no to my boss \\<3 \\& felt steady" in markdown
+    assert "> I said no to my boss \\<3 \\& felt shaky" in markdown  # the first version, marked as such
     assert "> A free note 😊 with\n> a second line" in markdown
     assert "Mood: 4 (good)" in markdown
     assert "20:00, every day" in markdown

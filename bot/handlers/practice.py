@@ -107,9 +107,16 @@ async def not_yet_button(update: Update, context: BetweenContext, query: Callbac
 async def experiment_command(update: Update, context: BetweenContext) -> None:
     """/experiment [what I will try]: asks what they will try, what they expect, how sure."""
     owner = user_id(update)
-    asked = await service.start_experiment(context.db, owner, _words(update), context.clock.now())
+    asked, experiment_id = await service.start_experiment(
+        context.db, owner, _words(update), context.clock.now()
+    )
+    renderer = context.renderer
+    if asked == Ask.EXPERIMENT_SURE:  # a half-made experiment, continued where it stopped
+        buttons = sure_buttons(renderer, owner, experiment_id)
+        await reply(update, renderer.line("experiment_ask_sure"), buttons)
+        return
     line = "experiment_ask_try" if asked == Ask.EXPERIMENT_TRY else "experiment_ask_expect"
-    await reply(update, context.renderer.line(line))
+    await reply(update, renderer.line(line))
 
 
 async def experiment_answer(update: Update, context: BetweenContext) -> None:
@@ -120,8 +127,18 @@ async def experiment_answer(update: Update, context: BetweenContext) -> None:
     now = context.clock.now()
     ask = await conversation.pending_ask(context.db, owner, now)
     assert ask is not None
-    experiment = await service.experiment_reply(context.db, owner, ask, message.text, now)
     renderer = context.renderer
+    try:
+        experiment = await service.experiment_reply(context.db, owner, ask, message.text, now)
+    except BadInput as error:
+        if ask != Ask.EXPERIMENT_SURE or error.code not in ("sure_unread", "sure_out_of_range"):
+            raise
+        # An answer to "how sure" that is not a number: the question stays open while its
+        # buttons do, and the kind line says what works. The words are the answer attempt,
+        # not a note.
+        await service.sure_unread(context.db, owner, now)
+        await reply(update, renderer.bad_input(error))
+        return
     if ask == Ask.EXPERIMENT_TRY:
         await reply(update, renderer.line("experiment_ask_expect"))
     elif ask == Ask.EXPERIMENT_EXPECT:

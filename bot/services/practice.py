@@ -189,7 +189,11 @@ async def answer_kept(
             made = await store.add_practice(
                 conn, user_id, entry.text.strip(), now, entry_id=entry.id, delivery_id=entry.delivery_id
             )
-            return "intention" if made is not None else None
+            if made is not None:
+                return "intention"
+            # A later message answering the same question: part of the same practice.
+            joined = await store.join_practice(conn, user_id, entry.delivery_id, entry.text.strip())
+            return "checkin" if joined else None
         asked = await store.asked(conn, user_id, entry.delivery_id)
         if asked is None or asked.prompt_id != entry.prompt_id:
             return None
@@ -274,18 +278,47 @@ def _experiment_text(text: str) -> str:
     return words
 
 
-async def start_experiment(db: Database, user_id: int, text: str, now: datetime) -> Ask:
-    """/experiment [what I will try]: a new experiment; returns what is asked next."""
+async def start_experiment(db: Database, user_id: int, text: str, now: datetime) -> tuple[Ask, int]:
+    """/experiment [what I will try]: returns what is asked next, about which experiment.
+
+    An experiment still waiting for how sure the person is (half-made: a command came in the
+    middle) is never duplicated: ``/experiment`` alone continues it where it stopped, and
+    ``/experiment TEXT`` makes TEXT what they will try in it, asking again what they expect.
+    """
     words = _experiment_text(text) if text.strip() else None
     async with db.transaction() as conn:
         await people.ensure(conn, user_id, None, now)
-        experiment_id = await store.add_experiment(conn, user_id, now)
+        half = next((e for e in reversed(await store.all_experiments(conn, user_id)) if e.sure is None), None)
+        if half is not None and words is None:
+            if half.try_text is None:
+                following = Ask.EXPERIMENT_TRY
+            elif half.expect_text is None:
+                following = Ask.EXPERIMENT_EXPECT
+            else:
+                following = Ask.EXPERIMENT_SURE
+            await conversation.ask_in(conn, user_id, following, now, about=str(half.id))
+            return following, half.id
+        if half is not None:
+            experiment_id = half.id
+            await store.set_experiment(conn, user_id, experiment_id, "expect_text", None)
+        else:
+            experiment_id = await store.add_experiment(conn, user_id, now)
         following = Ask.EXPERIMENT_TRY
         if words is not None:
             await store.set_experiment(conn, user_id, experiment_id, "try_text", words)
             following = Ask.EXPERIMENT_EXPECT
         await conversation.ask_in(conn, user_id, following, now, about=str(experiment_id))
-    return following
+    return following, experiment_id
+
+
+async def sure_unread(db: Database, user_id: int, now: datetime) -> None:
+    """A typed "how sure" that cannot be read: the question stays open, with a fresh window, as
+    long as its buttons do (unreadable replies are not counted towards closing it)."""
+    about = await conversation.ask_about(db, user_id, Ask.EXPERIMENT_SURE)
+    if about is None:
+        return
+    async with db.transaction() as conn:
+        await conversation.ask_in(conn, user_id, Ask.EXPERIMENT_SURE, now, about=about)
 
 
 async def experiment_reply(db: Database, user_id: int, ask: Ask, text: str, now: datetime) -> Experiment:

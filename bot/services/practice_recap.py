@@ -125,9 +125,15 @@ async def gather(
 
 
 async def _source_entries(conn: aiosqlite.Connection, user_id: int, practice_id: int) -> list[int]:
+    """The answers the practice was made of: the one it came from, or, once a second message
+    joined it, each answer to its question whose words are a line of the practice."""
     async with conn.execute(
-        "SELECT entry_id FROM practices WHERE id = ? AND user_id = ? AND entry_id IS NOT NULL",
-        (practice_id, user_id),
+        "SELECT entry_id FROM practices WHERE id = :id AND user_id = :user AND entry_id IS NOT NULL"
+        " UNION SELECT e.id FROM practices AS p JOIN entries AS e"
+        "  ON e.user_id = p.user_id AND e.delivery_id = p.delivery_id"
+        " WHERE p.id = :id AND p.user_id = :user AND p.entry_id IS NULL AND e.text IS NOT NULL"
+        "  AND instr(char(10) || p.text || char(10), char(10) || trim(e.text) || char(10)) > 0",
+        {"id": practice_id, "user": user_id},
     ) as cur:
         return [row[0] for row in await cur.fetchall()]
 

@@ -138,6 +138,9 @@ class Counts:
     sessions: int  # sessions held, plus a planned one
     admitted: bool
     wellbeing: int = 0  # WHO-5 check-ins
+    practices: int = 0  # practices between sessions
+    experiments: int = 0  # small experiments
+    safety_plan: int = 0  # steps of the safety plan written
 
 
 def _at(text: str) -> datetime:
@@ -477,7 +480,10 @@ async def counts(conn: aiosqlite.Connection, user_id: int) -> Counts | None:
         " (SELECT count(*) FROM deliveries WHERE user_id = :id) AS deliveries,"
         " (SELECT count(*) FROM sessions_held WHERE user_id = :id)"
         "   + (SELECT count(*) FROM session_plans WHERE user_id = :id) AS sessions,"
-        " (SELECT count(*) FROM wellbeing_scores WHERE user_id = :id) AS wellbeing"
+        " (SELECT count(*) FROM wellbeing_scores WHERE user_id = :id) AS wellbeing,"
+        " (SELECT count(*) FROM practices WHERE user_id = :id) AS practices,"
+        " (SELECT count(*) FROM experiments WHERE user_id = :id) AS experiments,"
+        " (SELECT count(*) FROM safety_plan_steps WHERE user_id = :id) AS safety_plan"
         " FROM people WHERE user_id = :id",
         {"id": user_id},
     )
@@ -491,6 +497,9 @@ async def counts(conn: aiosqlite.Connection, user_id: int) -> Counts | None:
         sessions=row["sessions"],
         admitted=bool(row["admitted"]),
         wellbeing=row["wellbeing"],
+        practices=row["practices"],
+        experiments=row["experiments"],
+        safety_plan=row["safety_plan"],
     )
 
 

@@ -133,6 +133,22 @@ async def add_practice(
     return row[0] if row else None
 
 
+async def join_practice(conn: aiosqlite.Connection, user_id: int, delivery_id: int, text: str) -> bool:
+    """Another message answering the question that made a practice: its words join the
+    practice's, on a line of their own (once: False if they are there already, or no practice
+    came from that question). The joined words are the practice's own from then on."""
+    row = await fetch_one(
+        conn,
+        "UPDATE practices SET text = shown || char(10) || :text, entry_id = NULL FROM ("
+        "  SELECT p.id AS pid, coalesce(e.text, p.text) AS shown FROM practices AS p"
+        "  LEFT JOIN entries AS e ON e.id = p.entry_id WHERE p.user_id = :user AND p.delivery_id = :delivery"
+        ") WHERE practices.id = pid"
+        " AND instr(char(10) || shown || char(10), char(10) || :text || char(10)) = 0 RETURNING id",
+        {"user": user_id, "delivery": delivery_id, "text": text},
+    )
+    return row is not None
+
+
 async def practice(conn: aiosqlite.Connection, user_id: int, practice_id: int) -> Practice | None:
     row = await fetch_one(conn, _PRACTICE + " WHERE p.user_id = ? AND p.id = ?", (user_id, practice_id))
     return _practice(row) if row else None

@@ -166,7 +166,7 @@ def _markdown(out: Write, renderer: Renderer, snap: Snapshot, catalogue: Catalog
         items=lambda: (snap.deliveries(sent_only=True), snap.entries(), snap.moods(), snap.sessions_held()),
         wellbeing=snap.wellbeing(),
     )
-    add_practice(context, snap.practice(), snap.entries())
+    add_practice(context, snap.practice(), snap.entries(), snap.deliveries())
     write_markdown(out, renderer, context)
 
 

@@ -21,6 +21,7 @@ from bot.services.export import practice as practice_file
 from bot.services.export import safety_plan as safety_plan_export
 from bot.services.export import wellbeing as wellbeing_export
 from bot.services.export.json_format import exported_prompt
+from bot.services.recap import markdown_escape
 from bot.store.export import (
     DeliveryRecord,
     EntryRecord,
@@ -57,14 +58,24 @@ def render_markdown(renderer: Renderer, data: PersonData, catalogue: Catalogue, 
         ),
         wellbeing=data.wellbeing,
     )
-    add_practice(context, data.practice, data.entries)
+    add_practice(context, data.practice, data.entries, data.deliveries)
     return renderer.render(TEMPLATE, **context)
 
 
-def add_practice(context: dict[str, Any], practice: PracticeData, entries: Iterable[EntryRecord]) -> None:
-    """Put "What I practised" into a context from :func:`markdown_context`."""
+def add_practice(
+    context: dict[str, Any],
+    practice: PracticeData,
+    entries: Iterable[EntryRecord],
+    deliveries: Iterable[DeliveryRecord] = (),
+) -> None:
+    """Put "What I practised" into a context from :func:`markdown_context`, and the words the
+    questions that came back quoted into its days (``deliveries``: all, in export order)."""
     zone = context["zone_info"]
-    context["practised"] = practice_file.markdown_section(practice, entries, lambda at: _local(at, zone))
+    context["practised"] = practice_file.markdown_section(
+        practice, entries, lambda at: _local(at, zone), markdown_escape
+    )
+    if practice.questions:
+        context["days"].quoted = practice_file.Quoted(practice, deliveries, markdown_escape)
 
 
 def write_markdown(out: Callable[[str], object], renderer: Renderer, context: dict[str, Any]) -> None:
@@ -136,6 +147,8 @@ class _Days:
         self._catalogue = catalogue
         self._zone = zone
         self._any: bool | None = None
+        # The person's words quoted by questions that came back (set by add_practice).
+        self.quoted = practice_file.Quoted(PracticeData(), (), markdown_escape)
 
     def __bool__(self) -> bool:  # the template asks whether there is anything at all
         if self._any is None:
@@ -157,7 +170,7 @@ class _Days:
 
     def _merged(self) -> Iterator[tuple[datetime, dict[str, Any]]]:
         sent, entries, moods, held = self._items()
-        catalogue, zone = self._catalogue, self._zone
+        catalogue, zone, quoted = self._catalogue, self._zone, self.quoted
         streams: list[Iterator[tuple[datetime, dict[str, Any]]]] = [
             ((h, {"type": "session"}) for h in held),
             (
@@ -165,7 +178,7 @@ class _Days:
                     _sent_at(d),
                     {
                         "type": "question",
-                        "prompt": practice_file.shown_prompt(exported_prompt(catalogue, d.prompt_id)),
+                        "prompt": quoted.for_question(exported_prompt(catalogue, d.prompt_id), _sent_at(d)),
                         "skipped": d.state == "skipped",
                     },
                 )
@@ -177,10 +190,11 @@ class _Days:
                     {
                         "type": "entry",
                         "kind": e.kind,
-                        "text": e.text,
-                        "first_text": e.first_text,
+                        # Made inert as the recap's file makes them: read as written.
+                        "text": markdown_escape(e.text) if e.text is not None else None,
+                        "first_text": markdown_escape(e.first_text) if e.first_text is not None else None,
                         "edited": _local(e.edited_at, zone),
-                        "prompt": practice_file.shown_prompt(exported_prompt(catalogue, e.prompt_id)),
+                        "prompt": quoted.for_answer(exported_prompt(catalogue, e.prompt_id), e.delivery),
                         "bring": e.bring,
                         "discussed": _local(e.discussed_at, zone),
                     },

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.store.export import EntryRecord
+from bot.store.export import DeliveryRecord, EntryRecord
 from bot.store.practice_export import ExperimentRecord, PracticeData, PracticeRecord, QuestionRecord
 
 if TYPE_CHECKING:
@@ -150,17 +150,21 @@ def read(top: _Object, delivery_refs: dict[str, int]) -> PracticeData:
 
 
 def markdown_section(
-    data: PracticeData, entries: Iterable[EntryRecord], local: Callable[[datetime | None], Any]
+    data: PracticeData,
+    entries: Iterable[EntryRecord],
+    local: Callable[[datetime | None], Any],
+    escape: Callable[[str], str] = lambda text: text,
 ) -> list[dict[str, Any]]:
     """ "What I practised" for the .md file: each practice with what came back to it, each
-    experiment as prediction, what happened, what was learned (``local`` dates an instant)."""
+    experiment as prediction, what happened, what was learned (``local`` dates an instant,
+    ``escape`` makes stored words inert in the file's format)."""
     if not data:
         return []
     wanted = {q.delivery for q in data.questions}
     answers: dict[int, list[tuple[datetime, str]]] = {}
     for entry in entries:
         if entry.delivery in wanted and entry.text:
-            answers.setdefault(entry.delivery, []).append((entry.written_at, entry.text))
+            answers.setdefault(entry.delivery, []).append((entry.written_at, escape(entry.text)))
     questions = {q.delivery: q for q in data.questions}
     shown: list[dict[str, Any]] = []
     for n, p in enumerate(data.practices):
@@ -180,7 +184,7 @@ def markdown_section(
                 "kind": "practice",
                 "at": p.created_at,
                 "date": local(p.created_at),
-                "text": p.text,
+                "text": escape(p.text),
                 "state": p.state,
                 "closed": local(p.closed_at),
                 "steps": [step for _, step in sorted(steps, key=lambda s: s[0] or p.created_at)],
@@ -196,12 +200,12 @@ def markdown_section(
                 "kind": "experiment",
                 "at": e.created_at,
                 "date": local(e.created_at),
-                "text": e.try_text,
-                "expect": e.expect_text,
+                "text": escape(e.try_text),
+                "expect": escape(e.expect_text) if e.expect_text else None,
                 "sure": e.sure,
                 "happened": [t for _, t in said],
                 "not_yet": bool(outcome and outcome.outcome == "not_yet"),
-                "learned": e.learned,
+                "learned": escape(e.learned) if e.learned else None,
             }
         )
     return sorted(shown, key=lambda item: item["at"])
@@ -210,9 +214,54 @@ def markdown_section(
 _PLACEHOLDER = re.compile(r"\{(practice|try|expect)\}")
 
 
-def shown_prompt(prompt: dict[str, Any] | None) -> dict[str, Any] | None:
+class Quoted:
+    """The person's words each question that came back to a practice or an experiment quoted,
+    for the day-by-day file: by the question's position (for answers) and by its prompt and
+    when it was sent (for the question itself). ``deliveries``: all of them, in export order."""
+
+    def __init__(
+        self, data: PracticeData, deliveries: Iterable[DeliveryRecord], escape: Callable[[str], str]
+    ) -> None:
+        self._by_position: dict[int, tuple[str, dict[str, str]]] = {}
+        self._by_sent: dict[tuple[str, datetime], dict[str, str]] = {}
+        if not data.questions:
+            return
+        asked = {q.delivery: q for q in data.questions}
+        for position, delivery in enumerate(deliveries):
+            question = asked.get(position)
+            if question is None:
+                continue
+            words = _quoted(data, question, escape)
+            self._by_position[position] = (question.prompt_id, words)
+            if delivery.sent_at is not None:
+                self._by_sent[(question.prompt_id, delivery.sent_at)] = words
+
+    def for_question(self, prompt: dict[str, Any] | None, sent_at: datetime) -> dict[str, Any] | None:
+        words = self._by_sent.get((prompt["id"], sent_at), {}) if prompt else {}
+        return shown_prompt(prompt, words)
+
+    def for_answer(self, prompt: dict[str, Any] | None, position: int | None) -> dict[str, Any] | None:
+        found = self._by_position.get(position) if position is not None else None
+        words = found[1] if found and prompt and found[0] == prompt["id"] else {}
+        return shown_prompt(prompt, words)
+
+
+def _quoted(data: PracticeData, question: QuestionRecord, escape: Callable[[str], str]) -> dict[str, str]:
+    def one_line(text: str | None) -> str:
+        return escape(" ".join((text or "").split())) or "…"
+
+    if question.practice is not None and question.practice < len(data.practices):
+        return {"practice": one_line(data.practices[question.practice].text)}
+    if question.experiment is not None and question.experiment < len(data.experiments):
+        experiment = data.experiments[question.experiment]
+        return {"try": one_line(experiment.try_text), "expect": one_line(experiment.expect_text)}
+    return {}
+
+
+def shown_prompt(prompt: dict[str, Any] | None, words: dict[str, str] | None = None) -> dict[str, Any] | None:
     """A question as the day-by-day file shows it: a question that came back to a practice or an
-    experiment quoted the person's words, which are in "What I practised"; here they are "…"."""
+    experiment quoted the person's words (``words``, already made inert); "…" where unknown."""
     if prompt is None or not prompt.get("text"):
         return prompt
-    return prompt | {"text": _PLACEHOLDER.sub("…", prompt["text"])}
+    found = words or {}
+    return prompt | {"text": _PLACEHOLDER.sub(lambda m: found.get(m.group(1), "…"), prompt["text"])}
