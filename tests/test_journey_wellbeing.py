@@ -105,12 +105,15 @@ async def test_words_typed_in_the_middle_are_kept_and_a_typed_number_answers(har
     (kind,) = await alex.says("hmm not sure")
     assert "Tap one of the six answers" in kind.visible and "kept your message as a note" in kind.visible
     assert await count(harness, "entries") == 1
+    (again,) = await alex.says("sort of")  # a second try: the check-in still waits
+    assert "Tap one of the six answers" in again.visible and "not waiting" not in again.visible
+    assert await count(harness, "entries") == 2
     (nxt,) = await alex.says("3")  # a typed answer to item 2
     assert "3 of 5" in nxt.visible
     for _ in range(3):
         (nxt,) = await alex.presses(nxt, "Most of the time")
     assert "76 out of 100" in nxt.visible  # 4 + 3 + 4 + 4 + 4 = 19
-    assert await count(harness, "entries") == 1  # "3" answered; it is no note
+    assert await count(harness, "entries") == 2  # "3" answered; it is no note
 
 
 async def test_a_second_press_an_old_button_and_wellbeing_twice_never_store_twice(harness):

@@ -136,7 +136,7 @@ async def experiment_answer(update: Update, context: BetweenContext) -> None:
         # An answer to "how sure" that is not a number: the question stays open while its
         # buttons do, and the kind line says what works. The words are the answer attempt,
         # not a note.
-        await service.sure_unread(context.db, owner, now)
+        await conversation.still_asking(context.db, owner, Ask.EXPERIMENT_SURE, now)
         await reply(update, renderer.bad_input(error))
         return
     if ask == Ask.EXPERIMENT_TRY:

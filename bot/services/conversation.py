@@ -105,16 +105,28 @@ async def ask_about(db: Database, user_id: int, what: Ask) -> str | None:
     return waiting.about if waiting is not None and waiting.waiting_for == what.value else None
 
 
+async def still_asking(db: Database, user_id: int, what: Ask, now: datetime) -> None:
+    """An unreadable reply to an ask whose buttons stay under the question (an experiment's "how
+    sure", a WHO-5 item): an attempt at the answer, not a note. The ask stays open with a fresh
+    window, about the same thing, and the reply does not count towards closing it."""
+    async with db.transaction() as conn:
+        waiting = await conversations.get(conn, user_id)
+        if waiting is None or waiting.waiting_for != what.value:
+            return
+        await ask_in(conn, user_id, what, now, about=waiting.about)
+
+
 async def replied(conn: aiosqlite.Connection, user_id: int, what: Ask) -> None:
     """The reply came and was acted on: stop waiting for it."""
     await conversations.end(conn, user_id, waiting_for=what.value)
 
 
 async def refused(db: Database, user_id: int, what: Ask) -> bool:
-    """A reply that could not be read. True while the ask stays open (the first time)."""
+    """A reply that could not be read. True while the ask stays open: the first time, and always
+    for a WHO-5 item, whose buttons stay under it (two typos must not throw away a check-in)."""
     async with db.transaction() as conn:
         count = await conversations.refuse(conn, user_id)
-        if count < MAX_REFUSED:
+        if count < MAX_REFUSED or what == Ask.WELLBEING:
             return True
         await conversations.end(conn, user_id, waiting_for=what.value)
     return False

@@ -311,16 +311,6 @@ async def start_experiment(db: Database, user_id: int, text: str, now: datetime)
     return following, experiment_id
 
 
-async def sure_unread(db: Database, user_id: int, now: datetime) -> None:
-    """A typed "how sure" that cannot be read: the question stays open, with a fresh window, as
-    long as its buttons do (unreadable replies are not counted towards closing it)."""
-    about = await conversation.ask_about(db, user_id, Ask.EXPERIMENT_SURE)
-    if about is None:
-        return
-    async with db.transaction() as conn:
-        await conversation.ask_in(conn, user_id, Ask.EXPERIMENT_SURE, now, about=about)
-
-
 async def experiment_reply(db: Database, user_id: int, ask: Ask, text: str, now: datetime) -> Experiment:
     """A reply to one of the experiment's questions; raises BadInput (nothing changes) when it
     cannot be read. Asks the next question in the same transaction."""
