@@ -139,8 +139,9 @@ KNOWN_SCHEMA = {
                "paused_until", "paused_indefinitely", "active", "practice_due", "admitted",
                "awaiting_since", "mood_with_prompts"},
     "reminders": {"id", "user_id", "at", "days", "next_due", "created_at"},
+    # passed_over: the prompts "Another question" replaced, for choosing the next: not exported.
     "deliveries": {"id", "user_id", "reminder_id", "kind", "due_at", "prompt_id", "state",
-                   "message_id", "created_at", "sent_at"},
+                   "message_id", "created_at", "sent_at", "passed_over"},
     "entries": {"id", "user_id", "chat_id", "message_id", "delivery_id", "prompt_id", "kind", "text",
                 "first_text", "file_id", "written_at", "edited_at", "bring", "discussed_at"},
     # chat_id and message_id only make a mood idempotent in one bot's chat: not exported.

@@ -123,6 +123,19 @@ async def test_another_question_changes_the_prompt_in_place(harness):
     assert changed.text != prompt.text
 
 
+async def test_another_question_pressed_again_and_again_never_swaps_between_two(harness):
+    """Each press offers a question not shown on this message yet (it used to flip between the
+    same two from the second press on)."""
+    alex = await onboarded(harness)
+    await alex.says("/prompt")
+    (prompt,) = prompts_in(alex)
+    seen = [prompt.text]
+    for _ in range(6):
+        await alex.presses(prompts_in(alex)[0], "Another question")
+        seen.append(prompts_in(alex)[0].text)
+    assert len(set(seen)) == len(seen), seen
+
+
 async def test_restart_inside_the_grace_window_sends_once(harness, api, clock, tmp_path):
     alex = await onboarded(harness)
     await alex.says("/remind 09:00 20:00")

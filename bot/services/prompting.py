@@ -181,10 +181,13 @@ async def snooze_longer(
 
 
 async def another(db: Database, catalogue: Catalogue, delivery: Delivery, now: datetime) -> Question:
-    """Another question, in place of this one (the same delivery)."""
-    exclude = (delivery.prompt_id,) if delivery.prompt_id else ()
+    """Another question, in place of this one (the same delivery): one not passed over on it yet,
+    while there is one."""
     async with db.transaction() as conn:
-        prompt = await choose_for(conn, catalogue, delivery.user_id, now, exclude=exclude)
+        passed: tuple[str, ...] = ()
+        if delivery.prompt_id:
+            passed = await deliveries.pass_over(conn, delivery.id, delivery.prompt_id)
+        prompt = await choose_for(conn, catalogue, delivery.user_id, now, exclude=passed)
         await deliveries.set_prompt(conn, delivery.id, prompt.id)
         person = await people.get(conn, delivery.user_id)
     return Question(prompt, delivery.id, bool(person and person.mood_with_prompts))

@@ -200,6 +200,18 @@ async def recent_prompts(
     return result
 
 
+async def pass_over(conn: aiosqlite.Connection, delivery_id: int, prompt_id: str) -> tuple[str, ...]:
+    """"Another question" replaces ``prompt_id`` on this delivery: remember it; returns every
+    prompt passed over on it so far."""
+    row = await fetch_one(
+        conn,
+        "UPDATE deliveries SET passed_over = trim(passed_over || ' ' || ?) WHERE id = ?"
+        " RETURNING passed_over",
+        (prompt_id, delivery_id),
+    )
+    return tuple(row["passed_over"].split()) if row else (prompt_id,)
+
+
 async def set_prompt(conn: aiosqlite.Connection, delivery_id: int, prompt_id: str) -> None:
     """Record which prompt a delivery carries (chosen at send time, or "Another question")."""
     await conn.execute("UPDATE deliveries SET prompt_id = ? WHERE id = ?", (prompt_id, delivery_id))
