@@ -46,10 +46,10 @@ class Model:
             self.run, self.answers = None, []
 
     def unreadable(self) -> None:
+        # Kept as a note; the check-in keeps waiting however many there are (its buttons are
+        # still under the statement), unlike other asks, which close after the second.
         if self.run is not None:
             self.refused += 1
-            if self.refused >= 2:  # the second unreadable reply closes the ask
-                self.run, self.answers = None, []
 
 
 @dataclass(frozen=True)
