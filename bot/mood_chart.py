@@ -57,9 +57,8 @@ def mood_chart_png(
     Raises ``ImportError`` without matplotlib and ``ValueError`` for a score outside 1 to 5.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.dates import AutoDateLocator, date2num
+    from matplotlib.dates import date2num
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter
 
     for _, score in points:
         if score not in MOOD_WORDS:
@@ -102,21 +101,27 @@ def mood_chart_png(
     axes.set_ylim(0.6, 5.4)
     gettext = translations(language).gettext
     axes.set_yticks(list(MOOD_WORDS), [gettext(MOOD_WORDS[s]) for s in MOOD_WORDS])
+    return _dated_png(figure, axes, start, end, zone, language)
+
+
+def _dated_png(figure: Any, axes: Any, start: datetime, end: datetime, zone: tzinfo, language: str) -> bytes:
+    """What the mood and the wellbeing pictures share: local dates along the bottom, a light
+    frame, and the PNG bytes."""
+    from matplotlib.dates import AutoDateLocator, date2num
+    from matplotlib.ticker import FuncFormatter
+
     axes.set_xlim(date2num(start), date2num(end))
-    locator = AutoDateLocator(tz=zone, minticks=3, maxticks=7)
-    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_locator(AutoDateLocator(tz=zone, minticks=3, maxticks=7))
     show_year = start.astimezone(zone).year != end.astimezone(zone).year
     axes.xaxis.set_major_formatter(FuncFormatter(_date_label(zone, show_year, language)))
-
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     for side in ("left", "bottom"):
         axes.spines[side].set_color(_FRAME)
     axes.tick_params(colors=_FRAME, labelcolor=_TEXT, labelsize=10, length=4)
-
     buffer = io.BytesIO()
     # "Software": None keeps matplotlib's version out of the file, so the bytes depend on the
-    # moods alone.
+    # points alone.
     figure.savefig(buffer, format="png", dpi=DPI, facecolor=_PAPER, metadata={"Software": None})
     return buffer.getvalue()
 
@@ -153,9 +158,8 @@ def wellbeing_chart_png(
     Raises ``ImportError`` without matplotlib and ``ValueError`` for a score outside 0 to 100.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.dates import AutoDateLocator, date2num
+    from matplotlib.dates import date2num
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter
 
     for _, score in points:
         if not 0 <= score <= 100:
@@ -185,15 +189,4 @@ def wellbeing_chart_png(
         )
     axes.set_ylim(-4, 104)
     axes.set_yticks([0, 25, 50, 75, 100])
-    axes.set_xlim(date2num(start), date2num(end))
-    axes.xaxis.set_major_locator(AutoDateLocator(tz=zone, minticks=3, maxticks=7))
-    show_year = start.astimezone(zone).year != end.astimezone(zone).year
-    axes.xaxis.set_major_formatter(FuncFormatter(_date_label(zone, show_year, language)))
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
-    for side in ("left", "bottom"):
-        axes.spines[side].set_color(_FRAME)
-    axes.tick_params(colors=_FRAME, labelcolor=_TEXT, labelsize=10, length=4)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, facecolor=_PAPER, metadata={"Software": None})
-    return buffer.getvalue()
+    return _dated_png(figure, axes, start, end, zone, language)
